@@ -1,0 +1,216 @@
+"""Turn what a user passes into checked arrays.
+
+This is the one place for the package's dtype, shape and range rules and
+for their error messages: every public function calls these checks first,
+so that bad input fails with a ``ValueError`` or ``TypeError`` naming the
+argument, never with a NumPy error from deep inside a computation.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+_REAL_KINDS = "biuf"  # bool, signed int, unsigned int, float
+
+
+def _as_array(value: object, name: str) -> np.ndarray:
+    """``np.asarray`` with errors that name the argument."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:  # ragged nested lists, say
+        raise ValueError(
+            f"{name} must be an array or a nested list of equal-length rows: {error}"
+        ) from None
+    if array.dtype.kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got complex dtype {array.dtype}")
+    if array.dtype.kind not in _REAL_KINDS:
+        raise TypeError(
+            f"{name} must hold real numbers (bool, int or float), got dtype {array.dtype}"
+        )
+    if not array.dtype.isnative:  # big-endian data on a little-endian machine
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array
+
+
+def work_dtype(dtype: np.dtype) -> np.dtype:
+    """The float dtype scores are computed in.
+
+    float32 holds bool, 8- and 16-bit integers and float16/float32 exactly;
+    everything wider is computed in float64.
+    """
+    dtype = np.dtype(dtype)
+    if dtype == np.float32 or dtype.itemsize <= 2:
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.ndarray, bool]:
+    """Check anomaly maps and stack them as float ``(N, H, W)``.
+
+    Leading axes of length 1 are dropped down to 2-D (what anomalib's
+    ``squeeze`` does to a ``(1, 1, H, W)`` tensor); a 2-D map is one map, a
+    3-D array a batch.
+
+    Returns
+    -------
+    maps : ndarray, shape (N, H, W)
+        float32 or float64 (see :func:`work_dtype`), native byte order; the
+        input itself when no conversion was needed, so callers must not
+        write into it.
+    is_batch : bool
+        False when the input was a single map.
+    """
+    array = _as_array(anomaly_map, name)
+    while array.ndim > 2 and array.shape[0] == 1:
+        array = array[0]
+    if array.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} must be 2-D (H, W) or a 3-D batch (N, H, W) after dropping "
+            f"leading axes of length 1, got shape {np.shape(anomaly_map)}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {np.shape(anomaly_map)}")
+    array = array.astype(work_dtype(array.dtype), copy=False)
+    if array.ndim == 2:
+        return array[np.newaxis], False
+    return array, True
+
+
+def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
+    """Check images and stack them as RGB ``(N, H, W, 3)``.
+
+    Accepted: uint8 in 0-255, or float in [0, 1] (scaled by 255 to a float64
+    result); shapes ``(H, W)`` and ``(H, W, 1)`` (grey, repeated into three
+    channels), ``(H, W, 3)`` (RGB), ``(H, W, 4)`` (RGBA, alpha dropped), and
+    4-D batches ``(N, H, W, C)`` of the same channel counts. A 3-D array is
+    always one image: a batch of grey images is ``(N, H, W, 1)``.
+
+    Returns
+    -------
+    images : ndarray, shape (N, H, W, 3)
+        uint8, or float64 in [0, 255] for float input; C-contiguous.
+    is_batch : bool
+        False when the input was a single image.
+    """
+    array = _as_array(image, name)
+    if array.dtype != np.uint8 and array.dtype.kind != "f":
+        raise TypeError(f"{name} must be uint8 (0-255) or float (0-1), got dtype {array.dtype}")
+    if array.ndim == 2:
+        array = array[..., np.newaxis]
+    if array.ndim not in (3, 4):
+        raise ValueError(
+            f"{name} must be (H, W), (H, W, C) or a batch (N, H, W, C), got shape {array.shape}"
+        )
+    channels = array.shape[-1]
+    if channels not in (1, 3, 4):
+        raise ValueError(
+            f"{name} must have 1 (grey), 3 (RGB) or 4 (RGBA) channels, got {channels} "
+            f"in shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    is_batch = array.ndim == 4
+    if not is_batch:
+        array = array[np.newaxis]
+    if array.dtype.kind == "f":
+        low, high = float(np.min(array)), float(np.max(array))
+        if not (0.0 <= low and high <= 1.0):  # also catches NaN
+            raise ValueError(
+                f"{name}: a float image must hold values in [0, 1], got values from {low} to {high}"
+            )
+    if channels == 1:
+        array = np.repeat(array, 3, axis=-1)
+    elif channels == 4:
+        array = array[..., :3]
+    if array.dtype.kind == "f":
+        array = array.astype(np.float64) * 255.0
+    return np.ascontiguousarray(array), is_batch
+
+
+def check_batch(maps: int, images: int) -> int:
+    """The common batch size of ``maps`` maps over ``images`` images (1 broadcasts)."""
+    if maps != images and 1 not in (maps, images):
+        raise ValueError(
+            f"anomaly_map holds {maps} maps but image holds {images} images: "
+            "the batch sizes must match, or one of them must be a single item"
+        )
+    return max(maps, images)
+
+
+def check_bool(value: object, name: str) -> bool:
+    """A true bool (Python or NumPy), nothing that merely converts to one."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_real(value: object, name: str) -> float:
+    """A finite or infinite real number (never NaN) as a Python float."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError(f"{name} must be a number, got NaN")
+    return value
+
+
+def check_finite(value: object, name: str) -> float:
+    """A finite real number as a Python float."""
+    value = check_real(value, name)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def check_alpha(alpha: object) -> float:
+    """The blending weight: a finite number in [0, 1]."""
+    alpha = check_finite(alpha, "alpha")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
+    return alpha
+
+
+def check_range(vmin: object, vmax: object) -> tuple[float, float] | None:
+    """A fixed score range, or None when neither end is given."""
+    if vmin is None and vmax is None:
+        return None
+    if vmin is None or vmax is None:
+        missing = "vmin" if vmin is None else "vmax"
+        raise ValueError(f"vmin and vmax must be given together; {missing} is missing")
+    low, high = check_finite(vmin, "vmin"), check_finite(vmax, "vmax")
+    if not low < high:
+        raise ValueError(f"vmin must be less than vmax, got vmin={low}, vmax={high}")
+    return low, high
+
+
+def check_kernel_size(kernel_size: object) -> int:
+    """A non-negative integer side length for a square structuring element."""
+    if isinstance(kernel_size, (bool, np.bool_)) or not isinstance(kernel_size, numbers.Integral):
+        raise TypeError(f"kernel_size must be a non-negative integer, got {kernel_size!r}")
+    kernel_size = int(kernel_size)
+    if kernel_size < 0:
+        raise ValueError(f"kernel_size must be a non-negative integer, got {kernel_size}")
+    return kernel_size
+
+
+def check_shape(shape: object, name: str = "shape") -> tuple[int, int]:
+    """An output size: two positive integers ``(height, width)``."""
+    try:
+        sizes = tuple(shape)  # type: ignore[call-overload]
+    except TypeError:
+        raise TypeError(f"{name} must be two integers (height, width), got {shape!r}") from None
+    if len(sizes) != 2:
+        raise ValueError(f"{name} must be two integers (height, width), got {shape!r}")
+    if any(
+        isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral)
+        for size in sizes
+    ):
+        raise TypeError(f"{name} must be two integers (height, width), got {shape!r}")
+    if min(sizes) < 1:
+        raise ValueError(f"{name} must be two positive integers, got {shape!r}")
+    return int(sizes[0]), int(sizes[1])

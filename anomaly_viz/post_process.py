@@ -1,0 +1,286 @@
+"""The three names of ``anomalib.utils.post_process``, without OpenCV.
+
+Swap ``from anomalib.utils.post_process import ...`` for
+``from anomaly_viz.post_process import ...`` and keep the same calls. What
+changes is what goes wrong in anomalib:
+
+- colours are RGB from the start (no BGR/RGB conversion to forget);
+- scores above 1 clip to the top colour instead of wrapping around
+  (anomalib casts ``map * 255`` to uint8, so 1.2 becomes a cold 50);
+- a constant map gives the lowest colour, not NaN and a warning;
+- blending saturates at 255 instead of wrapping;
+- NaN and infinite scores have defined colours;
+- the opening and closing of ``compute_mask`` are true ones for even
+  kernel sizes and treat the image border like the inside.
+
+Each function takes a single map or a batch ``(N, H, W)``; a batch runs the
+same steps over its leading axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _validate
+from .blend import blend_into
+from .colormap import ColormapLike, lookup_table, take_colors
+from .mask import open_close, threshold_mask
+from .normalize import finite_range, rescale
+from .resize import resize_bilinear
+
+
+def _score_range(
+    scores: np.ndarray, normalize: bool, fixed: tuple[float, float] | None
+) -> tuple[float, float]:
+    """The scores that map to 0 and 1: fixed, the map's own, or [0, 1]."""
+    if fixed is not None:
+        return fixed
+    if normalize:
+        return finite_range(scores)
+    return 0.0, 1.0
+
+
+def anomaly_map_to_color_map(
+    anomaly_map: ArrayLike,
+    normalize: bool = True,
+    *,
+    colormap: ColormapLike = "jet",
+    vmin: float | None = None,
+    vmax: float | None = None,
+) -> np.ndarray:
+    """Colour an anomaly map as an RGB heatmap.
+
+    The scores are normalised to [0, 1], then each takes entry
+    ``min(floor(v * N), N - 1)`` of the colormap's N-entry lookup table, the
+    rule of matplotlib's ``Colormap.__call__``: the result equals
+    ``cmap(v, bytes=True)[..., :3]``.
+
+    Parameters
+    ----------
+    anomaly_map : array_like, shape (H, W) or (N, H, W)
+        Scores of any real dtype; leading axes of length 1 are dropped, so a
+        ``(1, 1, H, W)`` model output works as it is. A 3-D array is a batch
+        and each map is normalised on its own.
+    normalize : bool, default True
+        True: min-max over the map's finite scores (a constant map takes the
+        lowest colour). False: the scores are taken as already in [0, 1] and
+        values outside clip to the end colours.
+    colormap : str or matplotlib.colors.Colormap, default "jet"
+        A matplotlib colormap or its name; ``"opencv_jet"`` gives anomalib's
+        OpenCV colours (see :func:`anomaly_viz.colormap.opencv_jet`).
+    vmin, vmax : float, optional
+        A fixed score range shared by every map (of a batch or a data set),
+        given together; it takes precedence over `normalize`.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3) or (N, H, W, 3)
+        A new RGB heatmap. NaN scores take the colormap's "bad" colour,
+        ``+inf`` the top colour and ``-inf`` the bottom one.
+
+    Raises
+    ------
+    TypeError
+        If `anomaly_map` is not real-valued, `normalize` not a bool, or
+        `colormap` neither a name nor a Colormap.
+    ValueError
+        If `anomaly_map` is empty or has the wrong number of dimensions,
+        the colormap name is unknown, or `vmin`/`vmax` are not a finite
+        range given together.
+
+    Examples
+    --------
+    A 2x3 map coloured through ``"gray"``, where entry i is grey level i:
+
+    >>> scores = np.array([[0.0, 0.2, 0.4], [0.6, 0.8, 1.0]])
+    >>> anomaly_map_to_color_map(scores, colormap="gray")[..., 0]
+    array([[  0,  51, 102],
+           [153, 204, 255]], dtype=uint8)
+
+    and through the default ``"jet"``, cold blue to hot red:
+
+    >>> anomaly_map_to_color_map(scores)
+    array([[[  0,   0, 127],
+            [  0,  76, 255],
+            [ 41, 255, 205]],
+    <BLANKLINE>
+           [[205, 255,  41],
+            [255, 103,   0],
+            [127,   0,   0]]], dtype=uint8)
+
+    Without normalisation a score of 1.2 is as hot as 1.0 (anomalib would
+    wrap it around to a cold colour):
+
+    >>> anomaly_map_to_color_map([[1.0, 1.2]], normalize=False)[0]
+    array([[127,   0,   0],
+           [127,   0,   0]], dtype=uint8)
+    """
+    normalize = _validate.check_bool(normalize, "normalize")
+    fixed = _validate.check_range(vmin, vmax)
+    maps, is_batch = _validate.as_score_maps(anomaly_map)
+    table = lookup_table(colormap)
+    out = np.empty((*maps.shape, 3), np.uint8)
+    for index, scores in enumerate(maps):
+        values = rescale(scores, *_score_range(scores, normalize, fixed))
+        out[index] = take_colors(values, table)
+    return out if is_batch else out[0]
+
+
+def superimpose_anomaly_map(
+    anomaly_map: ArrayLike,
+    image: ArrayLike,
+    alpha: float = 0.4,
+    gamma: float = 0,
+    normalize: bool = False,
+    *,
+    colormap: ColormapLike = "jet",
+    vmin: float | None = None,
+    vmax: float | None = None,
+) -> np.ndarray:
+    """Lay an anomaly heatmap over an image.
+
+    ``result = clip(rint(alpha * heatmap + (1 - alpha) * image + gamma), 0, 255)``,
+    the formula of anomalib (and ``cv2.addWeighted``), computed in float64,
+    rounded half to even like OpenCV and saturating at 0 and 255 instead of
+    wrapping around. The heatmap is :func:`anomaly_map_to_color_map` of the
+    map.
+
+    When the map and the image differ in size (a 32x96 feature map over a
+    128x64 photo), the map's *scores* are resized to the image's height and
+    width by bilinear interpolation with half-pixel centres (see
+    :func:`anomaly_viz.resize.resize_bilinear`) and coloured afterwards:
+    interpolating colours instead would invent hues that no score has. The
+    normalisation range is taken from the map as the model produced it,
+    before resizing, so that the colours mean the same scores at any size.
+
+    Parameters
+    ----------
+    anomaly_map : array_like, shape (h, w) or (N, h, w)
+        Scores of any real dtype, as for :func:`anomaly_map_to_color_map`.
+    image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
+        uint8 in 0-255 or float in [0, 1] (scaled by 255); C is 1 (grey,
+        shown as grey RGB), 3 (RGB) or 4 (RGBA, alpha dropped). A 3-D array
+        is one image; a batch of grey images is ``(N, H, W, 1)``. A batch of
+        maps may share one image, and one map may go over a batch.
+    alpha : float, default 0.4
+        Weight of the heatmap, in [0, 1]; the image gets ``1 - alpha``.
+    gamma : float, default 0
+        Added to every channel after weighting; finite.
+    normalize : bool, default False
+        As in :func:`anomaly_map_to_color_map`; anomalib's default here is
+        False: the scores are taken as already in [0, 1].
+    colormap : str or matplotlib.colors.Colormap, default "jet"
+        As in :func:`anomaly_map_to_color_map`.
+    vmin, vmax : float, optional
+        As in :func:`anomaly_map_to_color_map`.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3) or (N, H, W, 3)
+        A new RGB image of the image's height and width.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type or dtype (an image neither uint8
+        nor float, a complex map, ...).
+    ValueError
+        If `alpha` is outside [0, 1] or not finite, `gamma` not finite, a
+        shape or channel count is wrong, a float image leaves [0, 1], the
+        batch sizes differ, or as :func:`anomaly_map_to_color_map`.
+
+    Examples
+    --------
+    A 1x2 map over a grey 1x2 image, through ``"gray"``: 0.5 * 255 +
+    0.5 * 100 = 177.5, rounded half to even to 178.
+
+    >>> image = np.array([[100, 100]], np.uint8)
+    >>> superimpose_anomaly_map([[0.0, 1.0]], image, alpha=0.5, colormap="gray")
+    array([[[ 50,  50,  50],
+            [178, 178, 178]]], dtype=uint8)
+
+    A 1x2 map over a 2x4 image is resized as scores first, to 0, 0.25,
+    0.75 and 1, then coloured (entries floor(v * 256) of the grey table):
+
+    >>> superimpose_anomaly_map([[0.0, 1.0]], np.zeros((2, 4), np.uint8),
+    ...                         alpha=1.0, colormap="gray")[0, :, 0]
+    array([  0,  64, 192, 255], dtype=uint8)
+    """
+    alpha = _validate.check_alpha(alpha)
+    gamma = _validate.check_finite(gamma, "gamma")
+    normalize = _validate.check_bool(normalize, "normalize")
+    fixed = _validate.check_range(vmin, vmax)
+    maps, map_batch = _validate.as_score_maps(anomaly_map)
+    images, image_batch = _validate.as_images(image)
+    count = _validate.check_batch(len(maps), len(images))
+    table = lookup_table(colormap)
+    size = images.shape[1:3]
+    out = np.empty((count, *size, 3), np.uint8)
+    for index in range(count):
+        scores = maps[index % len(maps)]
+        low, high = _score_range(scores, normalize, fixed)
+        if scores.shape != size:
+            scores = resize_bilinear(scores, size)
+        heatmap = take_colors(rescale(scores, low, high), table)
+        blend_into(out[index], heatmap, images[index % len(images)], alpha, gamma)
+    return out if map_batch or image_batch else out[0]
+
+
+def compute_mask(anomaly_map: ArrayLike, threshold: float, kernel_size: int = 4) -> np.ndarray:
+    """Threshold an anomaly map and clean the mask.
+
+    Pixels whose score is strictly greater than `threshold` are anomalous
+    (NaN never is); the mask is then opened and closed with a
+    ``kernel_size`` x ``kernel_size`` square, with the image border treated
+    as if the edge pixels went on (see :func:`anomaly_viz.mask.open_close`).
+
+    Parameters
+    ----------
+    anomaly_map : array_like, shape (H, W) or (N, H, W)
+        Scores of any real dtype; leading axes of length 1 are dropped.
+    threshold : float
+        The score above which a pixel is anomalous; not NaN.
+    kernel_size : int, default 4
+        Side of the square structuring element; 0 or 1: no morphology.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W) or (N, H, W)
+        A new mask holding exactly 0 and 255.
+
+    Raises
+    ------
+    TypeError
+        If `anomaly_map` is not real-valued, `threshold` not a number or
+        `kernel_size` not an integer.
+    ValueError
+        If `anomaly_map` is empty or has the wrong number of dimensions,
+        `threshold` is NaN or `kernel_size` negative.
+
+    Examples
+    --------
+    >>> scores = np.array([[0.1, 0.2, 0.9],
+    ...                    [0.1, 0.8, 0.9],
+    ...                    [0.1, 0.1, 0.7]])
+    >>> compute_mask(scores, threshold=0.5, kernel_size=1)
+    array([[  0,   0, 255],
+           [  0, 255, 255],
+           [  0,   0, 255]], dtype=uint8)
+
+    With a 2x2 square the lone pixel at (1, 1) is opened away, and the
+    column on the border survives because the border is repeated:
+
+    >>> compute_mask(scores, threshold=0.5, kernel_size=2)
+    array([[  0,   0, 255],
+           [  0,   0, 255],
+           [  0,   0, 255]], dtype=uint8)
+    """
+    threshold = _validate.check_real(threshold, "threshold")
+    kernel_size = _validate.check_kernel_size(kernel_size)
+    maps, is_batch = _validate.as_score_maps(anomaly_map)
+    out = np.empty(maps.shape, np.uint8)
+    for index, scores in enumerate(maps):
+        mask = open_close(threshold_mask(scores, threshold), kernel_size)
+        np.multiply(mask, 255, out=out[index], casting="unsafe")
+    return out if is_batch else out[0]

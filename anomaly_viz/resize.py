@@ -1,0 +1,108 @@
+"""Bilinear resizing of score maps with half-pixel centres.
+
+Output pixel ``o`` of an axis resized from ``n_in`` to ``n_out`` samples the
+input at ``s = (o + 0.5) * n_in / n_out - 0.5``, clamped to ``[0, n_in - 1]``
+(the edge pixels repeat beyond the border). This is the convention of
+``scipy.ndimage.zoom(order=1, grid_mode=True, mode="nearest")``, PIL and
+torch's ``interpolate(..., align_corners=False)``. Shrinking does not
+average (no anti-aliasing), as in scipy and torch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validate import as_score_maps, check_shape
+
+
+def _axis_weights(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each output position: left source index, right source index, right weight."""
+    source = (np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5
+    np.clip(source, 0, n_in - 1, out=source)
+    left = np.floor(source).astype(np.intp)
+    right = np.minimum(left + 1, n_in - 1)
+    return left, right, source - left
+
+
+def _interpolate(
+    scores: np.ndarray, rows: tuple[np.ndarray, ...], cols: tuple[np.ndarray, ...]
+) -> np.ndarray:
+    """Separable linear interpolation: along rows, then along columns."""
+    dtype = scores.dtype
+    top, bottom, row_weight = rows
+    row_weight = row_weight.astype(dtype)[:, np.newaxis]
+    half = scores[top] * (1 - row_weight)
+    half += scores[bottom] * row_weight
+    left, right, col_weight = cols
+    col_weight = col_weight.astype(dtype)
+    out = np.take(half, left, axis=1)  # take keeps C order, half[:, left] would not
+    out *= 1 - col_weight
+    out += np.take(half, right, axis=1) * col_weight
+    return out
+
+
+def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
+    """Resize a 2-D score map by bilinear interpolation.
+
+    Scores are resized before they are coloured: interpolating between two
+    colours of a colormap invents hues that no score has (between jet's blue
+    and red lies purple, which jet never shows), while interpolating scores
+    and colouring afterwards keeps every pixel on the colormap.
+
+    Non-finite scores spread to the output pixels they weigh on (weight
+    above zero): NaN gives NaN, ``+inf`` gives ``+inf``, ``-inf`` gives
+    ``-inf``, and both infinities together give NaN.
+
+    Parameters
+    ----------
+    scores : array_like, shape (H, W)
+        A score map of any real dtype (leading axes of length 1 dropped).
+    shape : tuple of int
+        The output's ``(height, width)``, both positive.
+
+    Returns
+    -------
+    ndarray, shape `shape`
+        float32 for maps float32 holds exactly, float64 otherwise; a new
+        array even when the shape is unchanged.
+
+    Raises
+    ------
+    TypeError
+        If `scores` is not real-valued or `shape` does not hold integers.
+    ValueError
+        If `scores` is not 2-D or is empty, or `shape` is not two positive
+        integers.
+
+    Examples
+    --------
+    Doubling a 2x2 map: the corners keep their values, the pixels between
+    them are a quarter and three quarters of the way across.
+
+    >>> resize_bilinear([[0.0, 4.0], [8.0, 12.0]], (4, 4))
+    array([[ 0.,  1.,  3.,  4.],
+           [ 2.,  3.,  5.,  6.],
+           [ 6.,  7.,  9., 10.],
+           [ 8.,  9., 11., 12.]])
+    """
+    maps, is_batch = as_score_maps(scores, "scores")
+    if is_batch:
+        raise ValueError(f"scores must be one 2-D map, got shape {np.shape(scores)}")
+    array = maps[0]
+    height, width = check_shape(shape)
+    rows = _axis_weights(array.shape[0], height)
+    cols = _axis_weights(array.shape[1], width)
+    finite = np.isfinite(array)
+    if finite.all():
+        return _interpolate(array, rows, cols)
+    out = _interpolate(np.where(finite, array, 0), rows, cols)
+    touches = {
+        value: _interpolate((array == value).astype(array.dtype), rows, cols) > 0
+        for value in (np.inf, -np.inf)
+    }
+    nan_touches = _interpolate(np.isnan(array).astype(array.dtype), rows, cols) > 0
+    out[touches[np.inf]] = np.inf
+    out[touches[-np.inf]] = -np.inf
+    out[nan_touches | (touches[np.inf] & touches[-np.inf])] = np.nan
+    return out

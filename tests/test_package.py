@@ -1,0 +1,90 @@
+"""The package as a user meets it: import, README snippet, examples."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code, cwd):
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_import_pulls_in_neither_opencv_nor_pyplot(tmp_path):
+    code = (
+        "import sys, anomaly_viz\n"
+        "heavy = ('cv2', 'matplotlib.pyplot', 'skimage', 'torch')\n"
+        "heavy = [name for name in heavy if name in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_calls_do_not_import_pyplot_either(tmp_path):
+    code = (
+        "import sys, numpy as np, anomaly_viz as av\n"
+        "image = np.zeros((6, 6, 3), np.uint8)\n"
+        "av.superimpose_anomaly_map(np.eye(3), image, colormap='opencv_jet')\n"
+        "av.compute_mask(np.eye(3), 0.5)\n"
+        "print('matplotlib.pyplot' in sys.modules, 'cv2' in sys.modules)\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False False"
+
+
+def readme_main_job():
+    text = (ROOT / "README.rst").read_text()
+    block = re.search(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
+    assert block, "README.rst has no python code block for the main job"
+    return "\n".join(line[3:] for line in block.group(1).splitlines())
+
+
+def test_readme_main_job_writes_an_overlay(tmp_path):
+    result = run_python(readme_main_job(), tmp_path)
+    assert result.returncode == 0, result.stderr
+    overlay = iio.imread(tmp_path / "overlay.png")
+    from matplotlib.cbook import get_sample_data
+
+    photo = iio.imread(get_sample_data("grace_hopper.jpg", asfileobj=False))
+    assert overlay.shape == photo.shape and overlay.dtype == np.uint8
+    assert not np.array_equal(overlay, photo)
+
+
+def test_readme_commands_are_the_ones_ci_runs():
+    text = (ROOT / "README.rst").read_text()
+    assert '$ python -m pip install -e ".[test]"' in text
+    assert "$ python -m pytest" in text
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python -m pip install" in ci and "python -m pytest" in ci
+
+
+@pytest.mark.parametrize(
+    "script", sorted((ROOT / "examples").glob("plot_*.py")), ids=lambda p: p.name
+)
+def test_example_writes_non_blank_pngs(script, tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pngs = sorted(tmp_path.glob("*.png"))
+    assert pngs, "the example wrote no PNG"
+    for png in pngs:
+        picture = iio.imread(png)
+        assert picture.size and np.ptp(picture) > 0, f"{png.name} is blank"
