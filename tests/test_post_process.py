@@ -290,3 +290,27 @@ def test_compute_mask_batch():
     np.testing.assert_array_equal(result[0], compute_mask(maps[0], 0.5, 3))
     assert not result[1].any()
     np.testing.assert_array_equal(compute_mask(maps[:1], 0.5, 3), result[0])
+
+
+@given(
+    scores=score_maps(dtypes=(np.float64,)),
+    power=st.integers(-4, 4),
+    shift=st.integers(-1000, 1000),
+)
+def test_colours_unchanged_by_exact_positive_affine_rescaling(scores, power, shift):
+    # Scaling by a power of two and shifting by an integer keep these values exact,
+    # so min-max normalisation must give the very same table entries.
+    scores = np.round(scores)
+    rescaled = scores * 2.0**power + shift
+    np.testing.assert_array_equal(
+        anomaly_map_to_color_map(rescaled), anomaly_map_to_color_map(scores)
+    )
+
+
+@given(scores=score_maps(finite=False))
+def test_higher_score_never_takes_a_lower_entry(scores):
+    grey = anomaly_map_to_color_map(scores, colormap="gray")[..., 0].astype(int)
+    flat_scores, flat_grey = scores.ravel(), grey.ravel()
+    valid = ~np.isnan(flat_scores)
+    order = np.argsort(flat_scores[valid], kind="stable")
+    assert np.all(np.diff(flat_grey[valid][order]) >= 0)
