@@ -214,3 +214,54 @@ def check_shape(shape: object, name: str = "shape") -> tuple[int, int]:
     if min(sizes) < 1:
         raise ValueError(f"{name} must be two positive integers, got {shape!r}")
     return int(sizes[0]), int(sizes[1])
+
+
+def as_masks(mask: object, name: str = "mask") -> tuple[np.ndarray, bool]:
+    """Check binary masks and stack them as bool ``(N, H, W)``.
+
+    Any real dtype is taken, non-zero meaning True, so that the 0/255 uint8
+    masks of ``compute_mask`` work as they are; NaN is refused. Leading axes
+    of length 1 are dropped down to 2-D, as for anomaly maps.
+
+    Returns
+    -------
+    masks : ndarray of bool, shape (N, H, W)
+        A new array.
+    is_batch : bool
+        False when the input was a single mask.
+    """
+    array = _as_array(mask, name)
+    while array.ndim > 2 and array.shape[0] == 1:
+        array = array[0]
+    if array.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} must be 2-D (H, W) or a 3-D batch (N, H, W), got shape {np.shape(mask)}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {np.shape(mask)}")
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        raise ValueError(f"{name} must not hold NaN: a mask is True (non-zero) or False (zero)")
+    binary = array != 0
+    return (binary if array.ndim == 3 else binary[np.newaxis]), array.ndim == 3
+
+
+def check_color(color: object, name: str = "color") -> np.ndarray:
+    """An RGB colour: three numbers in 0-255, returned as float64 (3,)."""
+    try:
+        rgb = np.asarray(color, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be three numbers (R, G, B) in 0-255, got {color!r}") from None
+    if rgb.shape != (3,):
+        raise ValueError(f"{name} must be three numbers (R, G, B) in 0-255, got {color!r}")
+    if not np.all((rgb >= 0) & (rgb <= 255)):  # also catches NaN
+        raise ValueError(f"{name} must hold values in 0-255, got {color!r}")
+    return rgb
+
+
+def check_positive_int(value: object, name: str) -> int:
+    """A positive integer (bool refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {value!r}")
+    if int(value) < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
