@@ -130,14 +130,27 @@ def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
     return np.ascontiguousarray(array), is_batch
 
 
-def check_batch(maps: int, images: int) -> int:
-    """The common batch size of ``maps`` maps over ``images`` images (1 broadcasts)."""
-    if maps != images and 1 not in (maps, images):
+def check_batch(
+    count: int, other: int, name: str = "anomaly_map", other_name: str = "image"
+) -> int:
+    """The common batch size of two batches, where a single item (1) broadcasts."""
+    if count != other and 1 not in (count, other):
         raise ValueError(
-            f"anomaly_map holds {maps} maps but image holds {images} images: "
+            f"{name} holds {count} items but {other_name} holds {other}: "
             "the batch sizes must match, or one of them must be a single item"
         )
-    return max(maps, images)
+    return max(count, other)
+
+
+def check_same_size(
+    size: tuple[int, ...], name: str, other: tuple[int, ...], other_name: str
+) -> None:
+    """Two arrays of one height and width ``(H, W)``."""
+    if tuple(size) != tuple(other):
+        raise ValueError(
+            f"{name} and {other_name} must have the same height and width, "
+            f"got {tuple(size)} and {tuple(other)}"
+        )
 
 
 def check_bool(value: object, name: str) -> bool:
@@ -265,3 +278,25 @@ def check_positive_int(value: object, name: str) -> int:
     if int(value) < 1:
         raise ValueError(f"{name} must be a positive integer, got {value}")
     return int(value)
+
+
+def check_choice(value: object, choices: tuple[str, ...], name: str) -> str:
+    """One of a fixed set of strings."""
+    if not isinstance(value, str) or value not in choices:
+        listed = ", ".join(repr(choice) for choice in choices)
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def check_percentiles(percentiles: object) -> tuple[float, float]:
+    """Two percentiles ``(low, high)`` with ``0 <= low < high <= 100``."""
+    try:
+        low, high = percentiles  # type: ignore[misc]
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"percentiles must be two numbers (low, high), got {percentiles!r}"
+        ) from None
+    low, high = check_finite(low, "percentiles"), check_finite(high, "percentiles")
+    if not 0.0 <= low < high <= 100.0:
+        raise ValueError(f"percentiles must satisfy 0 <= low < high <= 100, got ({low}, {high})")
+    return low, high

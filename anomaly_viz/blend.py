@@ -1,8 +1,23 @@
-"""Alpha blending with gamma: ``alpha * I1 + (1 - alpha) * I2 + gamma``.
+"""Alpha blending with gamma, and the overlay modes built on it.
 
-The sum is rounded half to even (``np.rint``, the rounding of OpenCV's
-``saturate_cast``) and clipped to [0, 255]: a sum of 300 stays 255 where a
-plain uint8 cast would wrap around to 44.
+Every mode is one weighted sum per pixel and channel,
+
+    ``result = clip(rint(w_layer * layer + w_image * image + gamma), 0, 255)``
+
+computed in float64, rounded half to even (``np.rint``, the rounding of
+OpenCV's ``saturate_cast``) and clipped: a sum of 300 stays 255 where a
+plain uint8 cast would wrap around to 44. The modes differ in the layer and
+the weights (``v`` is the normalised score in [0, 1], NaN counted as 0):
+
+=============  ====================  =================  ==================
+mode           layer                 ``w_layer``        ``w_image``
+=============  ====================  =================  ==================
+``blend``      heatmap colours       ``alpha``          ``1 - alpha``
+``alpha``      heatmap colours       ``alpha * v``      ``1 - alpha * v``
+``gray``       grey ``255 * v``      ``alpha``          ``1 - alpha``
+``multiply``   none                  0                  ``1 - alpha +
+                                                        alpha * v``
+=============  ====================  =================  ==================
 """
 
 from __future__ import annotations
@@ -12,25 +27,73 @@ from numpy.typing import ArrayLike
 
 from ._validate import as_images, check_alpha, check_finite
 
+MODES = ("blend", "alpha", "gray", "multiply")
+
 # Elements blended per step: float64 temporaries stay small (cache-sized)
 # whatever the image size.
 _CHUNK = 1 << 16
 
+Weight = float | np.ndarray  # a number, or one weight per pixel, shape (H, W)
 
-def blend_into(
-    out: np.ndarray, heatmap: np.ndarray, image: np.ndarray, alpha: float, gamma: float
+
+def _rows(weight: Weight, rows: slice) -> Weight:
+    return weight if isinstance(weight, float) else weight[rows, :, np.newaxis]
+
+
+def weighted_sum_into(
+    out: np.ndarray,
+    layer: np.ndarray | None,
+    layer_weight: Weight,
+    image: np.ndarray,
+    image_weight: Weight,
+    gamma: float,
 ) -> np.ndarray:
-    """Blend checked, C-contiguous arrays of one shape into `out` (uint8)."""
-    flat_heat, flat_image, flat_out = heatmap.reshape(-1), image.reshape(-1), out.reshape(-1)
-    for start in range(0, flat_out.size, _CHUNK):
-        part = slice(start, start + _CHUNK)
-        total = flat_heat[part] * alpha
-        total += flat_image[part] * (1.0 - alpha)
+    """``out = clip(rint(layer_weight * layer + image_weight * image + gamma), 0, 255)``.
+
+    All arrays are checked and C-contiguous: `out` and `image` ``(H, W, 3)``,
+    `layer` ``(H, W, 3)`` or ``(H, W, 1)`` (one value for all channels) or
+    None (weight 0); the weights are floats or float64 ``(H, W)`` arrays.
+    Works through blocks of rows.
+    """
+    height, width = out.shape[:2]
+    step = max(1, _CHUNK // (3 * width))
+    for top in range(0, height, step):
+        rows = slice(top, top + step)
+        total = image[rows] * _rows(image_weight, rows)
+        if layer is not None:
+            total += layer[rows] * _rows(layer_weight, rows)
         total += gamma
         np.rint(total, out=total)
         np.clip(total, 0, 255, out=total)
-        flat_out[part] = total
+        out[rows] = total
     return out
+
+
+def mode_into(
+    out: np.ndarray,
+    mode: str,
+    image: np.ndarray,
+    values: np.ndarray,
+    heatmap: np.ndarray | None,
+    alpha: float,
+    gamma: float,
+) -> np.ndarray:
+    """Lay normalised `values` ``(H, W)`` over `image` in one of ``MODES``.
+
+    `heatmap` is the colours of `values` (needed by ``blend`` and
+    ``alpha`` only); all arrays checked and of one height and width.
+    """
+    if mode == "blend":
+        return weighted_sum_into(out, heatmap, alpha, image, 1.0 - alpha, gamma)
+    scores = np.nan_to_num(values.astype(np.float64), nan=0.0)
+    if mode == "gray":
+        grey = (scores * 255.0)[..., np.newaxis]  # (H, W, 1): one grey for all channels
+        return weighted_sum_into(out, grey, alpha, image, 1.0 - alpha, gamma)
+    weights = scores * alpha
+    if mode == "alpha":
+        return weighted_sum_into(out, heatmap, weights, image, 1.0 - weights, gamma)
+    weights += 1.0 - alpha  # multiply
+    return weighted_sum_into(out, None, 0.0, image, weights, gamma)
 
 
 def blend(heatmap: ArrayLike, image: ArrayLike, alpha: float = 0.4, gamma: float = 0) -> np.ndarray:
@@ -84,5 +147,7 @@ def blend(heatmap: ArrayLike, image: ArrayLike, alpha: float = 0.4, gamma: float
             f"heatmap and image must have the same shape, got {np.shape(heatmap)} "
             f"and {np.shape(image)}"
         )
-    out = blend_into(np.empty(heat.shape, np.uint8), heat, photo, alpha, gamma)
+    out = np.empty(heat.shape, np.uint8)
+    for index in range(len(out)):
+        weighted_sum_into(out[index], heat[index], alpha, photo[index], 1.0 - alpha, gamma)
     return out if heat_batch or photo_batch else out[0]

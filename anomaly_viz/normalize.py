@@ -4,14 +4,36 @@ Every function here returns a new float array with values in [0, 1] and NaN
 where the scores were NaN; ``+inf`` maps to 1 and ``-inf`` to 0. The float
 type is float32 for maps whose values float32 holds exactly (bool, 8- and
 16-bit integers, float16, float32) and float64 otherwise.
+
+The choices, by name (see :func:`fit_normalization`):
+
+============== ============================================================
+``minmax``     ``(x - min) / (max - min)`` over the map's finite scores
+``range``      ``(x - vmin) / (vmax - vmin)``, one scale for a data set
+``percentile`` min-max between two percentiles, outliers clipped
+``sigmoid``    ``1 / (1 + exp(-x))``, for raw features of any range
+``signed``     centred on zero for attributions with a sign
+``clip``       scores already in [0, 1], clipped to it
+============== ============================================================
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import _as_array, check_range, work_dtype
+from ._validate import (
+    _as_array,
+    check_choice,
+    check_percentiles,
+    check_range,
+    work_dtype,
+)
+
+NORMALIZATIONS = ("minmax", "range", "percentile", "sigmoid", "signed", "clip")
+SIGNS = ("all", "positive", "negative", "absolute")
 
 
 def _as_scores(scores: ArrayLike) -> np.ndarray:
@@ -213,3 +235,251 @@ def normalize_clip(scores: ArrayLike) -> np.ndarray:
     array([0.  , 0.25, 1.  ])
     """
     return rescale(scores, 0.0, 1.0)
+
+
+def _finite(array: np.ndarray) -> np.ndarray:
+    return array[np.isfinite(array)]
+
+
+@dataclass(frozen=True)
+class Normalization:
+    """A map from scores to [0, 1], fitted on one anomaly map.
+
+    Fitting (:func:`fit_normalization`) reads the map's statistics once;
+    calling the result applies the same map to any scores, for example to
+    the map after it was resized to an image. Each choice first takes a
+    *display score* ``d`` (the score itself; ``-x`` for ``sign="negative"``,
+    ``|x|`` for ``sign="absolute"``), then
+
+    - ``sigmoid``: ``v = 1 / (1 + exp(-d))``, computed as the equal and
+      overflow-free ``(1 + tanh(d / 2)) / 2``;
+    - every other choice: ``v = clip((d - low) / (high - low), 0, 1)``.
+
+    Attributes
+    ----------
+    normalization : str
+        One of ``NORMALIZATIONS``.
+    sign : str
+        One of ``SIGNS``; only ``signed`` uses it.
+    low, high : float
+        The display scores that map to 0 and 1 (for ``sigmoid``: the map's
+        finite range, kept for colorbars).
+    """
+
+    normalization: str
+    low: float
+    high: float
+    sign: str = "all"
+
+    @property
+    def label(self) -> str:
+        """What the display score is: ``"score"``, ``"-score"`` or ``"|score|"``."""
+        if self.normalization == "signed" and self.sign == "negative":
+            return "-score"
+        if self.normalization == "signed" and self.sign == "absolute":
+            return "|score|"
+        return "score"
+
+    def display(self, scores: np.ndarray) -> np.ndarray:
+        """The display scores ``d`` of float `scores`."""
+        if self.label == "-score":
+            return np.subtract(0, scores, dtype=scores.dtype)  # 0 - 0 is +0, unlike -(0)
+        if self.label == "|score|":
+            return np.abs(scores)
+        return scores
+
+    def __call__(self, scores: ArrayLike) -> np.ndarray:
+        """Normalised values in [0, 1] (NaN kept) of `scores`."""
+        return self.from_display(self.display(_as_scores(scores)))
+
+    def from_display(self, display: np.ndarray) -> np.ndarray:
+        """Normalised values in [0, 1] of display scores (see :meth:`display`)."""
+        display = _as_scores(display)
+        if self.normalization == "sigmoid":
+            values = np.divide(display, 2)
+            np.tanh(values, out=values)
+            values += 1
+            values /= 2
+            return values
+        return rescale(display, self.low, self.high)
+
+    def inverse(self, values: ArrayLike) -> np.ndarray:
+        """The display scores that normalise to `values` (for colorbar ticks)."""
+        values = np.asarray(values, dtype=np.float64)
+        if self.normalization == "sigmoid":
+            with np.errstate(divide="ignore"):
+                return np.log(values) - np.log1p(-values)
+        return self.low + values * (self.high - self.low)
+
+
+def fit_normalization(
+    scores: ArrayLike,
+    normalization: str | None = None,
+    *,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    percentiles: tuple[float, float] | None = None,
+    sign: str = "all",
+) -> Normalization:
+    """Fit one of the normalisations to a map.
+
+    ==============  ===============================================  ==========
+    normalization   ``low`` and ``high`` (``v = (d - low) / (high    default
+                    - low)``, clipped)                               for
+    ==============  ===============================================  ==========
+    ``minmax``      finite minimum and maximum                       no range
+    ``range``       `vmin` and `vmax`, shared by a data set          vmin, vmax
+    ``percentile``  the two `percentiles` of the finite scores,
+                    default (1, 99): outliers take the end colours
+    ``sigmoid``     none: ``v = 1 / (1 + exp(-x))``, as the seed
+                    question's feature maps
+    ``signed``      see below
+    ``clip``        0 and 1: scores already in [0, 1]
+    ==============  ===============================================  ==========
+
+    ``signed`` is for attributions, whose sign means something (captum's
+    sign choices). With ``s`` the largest magnitude concerned (or its
+    ``percentiles[1]`` percentile when `percentiles` is given, captum's
+    ``100 - outlier_perc``):
+
+    - ``sign="all"``: ``v = (x + s) / 2s``, so 0 sits at 0.5, the centre of
+      a diverging colormap;
+    - ``"positive"``: ``v = x / s``, negative scores at 0;
+    - ``"negative"``: ``v = -x / s``, positive scores at 0;
+    - ``"absolute"``: ``v = |x| / s``.
+
+    NaN stays NaN (the colormap's "bad" colour), ``+inf`` goes to 1 and
+    ``-inf`` to 0 in every choice; infinities never enter the statistics.
+
+    Parameters
+    ----------
+    scores : array_like
+        The map the statistics are read from; any real dtype and shape.
+    normalization : str, optional
+        One of ``NORMALIZATIONS``; default ``"range"`` when `vmin` and `vmax`
+        are given, else ``"minmax"``.
+    vmin, vmax : float, optional
+        For ``"range"`` only, given together.
+    percentiles : tuple of two floats, optional
+        For ``"percentile"`` (default (1, 99)) and ``"signed"`` (default: the
+        maximum); ``0 <= low < high <= 100``.
+    sign : str, default "all"
+        For ``"signed"`` only: one of ``SIGNS``.
+
+    Returns
+    -------
+    Normalization
+        Call it on scores to get values in [0, 1].
+
+    Raises
+    ------
+    TypeError
+        If `scores` is not real-valued or an option has the wrong type.
+    ValueError
+        If `scores` is empty, a choice is unknown, `vmin`/`vmax` are missing
+        for ``"range"`` or given for another choice, or `percentiles` is
+        out of order.
+
+    Examples
+    --------
+    >>> scores = np.array([[-4.0, -1.0, 0.0], [1.0, 2.0, 100.0]])
+    >>> fit_normalization(scores)(scores)
+    array([[0.        , 0.02884615, 0.03846154],
+           [0.04807692, 0.05769231, 1.        ]])
+    >>> fit = fit_normalization(scores, "percentile", percentiles=(0, 80))
+    >>> fit.low, fit.high  # 0th and 80th percentiles: 100 is an outlier
+    (-4.0, 2.0)
+    >>> fit(scores).round(3)
+    array([[0.   , 0.5  , 0.667],
+           [0.833, 1.   , 1.   ]])
+    >>> fit_normalization(scores, "sigmoid")(scores).round(3)
+    array([[0.018, 0.269, 0.5  ],
+           [0.731, 0.881, 1.   ]])
+    >>> fit_normalization(scores, "signed", percentiles=(0, 60), sign="all")(scores)
+    array([[0.  , 0.25, 0.5 ],
+           [0.75, 1.  , 1.  ]])
+    >>> fit_normalization(scores, "signed", sign="negative")(scores)
+    array([[1.  , 0.25, 0.  ],
+           [0.  , 0.  , 0.  ]])
+    """
+    array = _as_scores(scores)
+    fixed = check_range(vmin, vmax)
+    if normalization is None:
+        normalization = "minmax" if fixed is None else "range"
+    check_choice(normalization, NORMALIZATIONS, "normalization")
+    check_choice(sign, SIGNS, "sign")
+    if (fixed is None) == (normalization == "range"):
+        raise ValueError(
+            "vmin and vmax go with normalization='range' and only with it; "
+            f"got normalization={normalization!r}, vmin={vmin!r}, vmax={vmax!r}"
+        )
+    if percentiles is not None:
+        percentiles = check_percentiles(percentiles)
+    if normalization == "range":
+        low, high = fixed
+    elif normalization == "clip":
+        low, high = 0.0, 1.0
+    elif normalization == "percentile":
+        finite = _finite(array)
+        if finite.size == 0:
+            low = high = 0.0
+        else:
+            low, high = np.percentile(finite, percentiles or (1.0, 99.0))
+    elif normalization == "signed":
+        reference = Normalization(normalization, 0.0, 1.0, sign)
+        magnitudes = _finite(reference.display(array))
+        if sign != "all":
+            magnitudes = magnitudes[magnitudes > 0]
+        else:
+            magnitudes = np.abs(magnitudes)
+        scale = 0.0
+        if magnitudes.size:
+            scale = float(np.percentile(magnitudes, percentiles[1] if percentiles else 100.0))
+        scale = scale if scale > 0 else 1.0
+        low, high = (-scale if sign == "all" else 0.0), scale
+    else:  # minmax, and sigmoid, which keeps the range for colorbars
+        low, high = finite_range(array)
+    return Normalization(normalization, float(low), float(high), sign)
+
+
+def normalize_scores(
+    scores: ArrayLike,
+    normalization: str | None = None,
+    *,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    percentiles: tuple[float, float] | None = None,
+    sign: str = "all",
+) -> np.ndarray:
+    """Normalise a map to [0, 1] by one of the named choices.
+
+    ``fit_normalization(scores, ...)(scores)``: see :func:`fit_normalization`
+    for the choices and their formulas.
+
+    Parameters
+    ----------
+    scores : array_like
+        Scores of any real dtype and shape.
+    normalization, vmin, vmax, percentiles, sign
+        As in :func:`fit_normalization`.
+
+    Returns
+    -------
+    ndarray
+        Values in [0, 1], NaN kept.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`fit_normalization`.
+
+    Examples
+    --------
+    The seed question's squashing of raw features, ``1 / (1 + exp(-x))``:
+
+    >>> normalize_scores([-2.0, 0.0, 2.0], "sigmoid").round(4)
+    array([0.1192, 0.5   , 0.8808])
+    """
+    return fit_normalization(
+        scores, normalization, vmin=vmin, vmax=vmax, percentiles=percentiles, sign=sign
+    )(scores)

@@ -23,22 +23,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate
-from .blend import blend_into
 from .colormap import ColormapLike, lookup_table, take_colors
 from .mask import open_close, threshold_mask
-from .normalize import finite_range, rescale
-from .resize import resize_bilinear
+from .normalize import fit_normalization
+from .overlay import overlay
 
 
-def _score_range(
-    scores: np.ndarray, normalize: bool, fixed: tuple[float, float] | None
-) -> tuple[float, float]:
-    """The scores that map to 0 and 1: fixed, the map's own, or [0, 1]."""
-    if fixed is not None:
-        return fixed
-    if normalize:
-        return finite_range(scores)
-    return 0.0, 1.0
+def _normalization(normalize: bool, vmin: float | None, vmax: float | None) -> str:
+    """anomalib's ``normalize`` flag as a named normalisation; vmin/vmax win."""
+    if vmin is not None or vmax is not None:
+        return "range"
+    return "minmax" if _validate.check_bool(normalize, "normalize") else "clip"
 
 
 def anomaly_map_to_color_map(
@@ -116,14 +111,14 @@ def anomaly_map_to_color_map(
     array([[127,   0,   0],
            [127,   0,   0]], dtype=uint8)
     """
-    normalize = _validate.check_bool(normalize, "normalize")
-    fixed = _validate.check_range(vmin, vmax)
+    _validate.check_bool(normalize, "normalize")
+    normalization = _normalization(normalize, vmin, vmax)
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     table = lookup_table(colormap)
     out = np.empty((*maps.shape, 3), np.uint8)
     for index, scores in enumerate(maps):
-        values = rescale(scores, *_score_range(scores, normalize, fixed))
-        out[index] = take_colors(values, table)
+        fit = fit_normalization(scores, normalization, vmin=vmin, vmax=vmax)
+        out[index] = take_colors(fit(scores), table)
     return out if is_batch else out[0]
 
 
@@ -207,24 +202,18 @@ def superimpose_anomaly_map(
     ...                         alpha=1.0, colormap="gray")[0, :, 0]
     array([  0,  64, 192, 255], dtype=uint8)
     """
-    alpha = _validate.check_alpha(alpha)
-    gamma = _validate.check_finite(gamma, "gamma")
-    normalize = _validate.check_bool(normalize, "normalize")
-    fixed = _validate.check_range(vmin, vmax)
-    maps, map_batch = _validate.as_score_maps(anomaly_map)
-    images, image_batch = _validate.as_images(image)
-    count = _validate.check_batch(len(maps), len(images))
-    table = lookup_table(colormap)
-    size = images.shape[1:3]
-    out = np.empty((count, *size, 3), np.uint8)
-    for index in range(count):
-        scores = maps[index % len(maps)]
-        low, high = _score_range(scores, normalize, fixed)
-        if scores.shape != size:
-            scores = resize_bilinear(scores, size)
-        heatmap = take_colors(rescale(scores, low, high), table)
-        blend_into(out[index], heatmap, images[index % len(images)], alpha, gamma)
-    return out if map_batch or image_batch else out[0]
+    _validate.check_bool(normalize, "normalize")
+    return overlay(
+        image,
+        anomaly_map,
+        "blend",
+        alpha=_validate.check_alpha(alpha),
+        gamma=gamma,
+        colormap=colormap,
+        normalization=_normalization(normalize, vmin, vmax),
+        vmin=vmin,
+        vmax=vmax,
+    )
 
 
 def compute_mask(anomaly_map: ArrayLike, threshold: float, kernel_size: int = 4) -> np.ndarray:

@@ -106,3 +106,43 @@ def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     out[touches[-np.inf]] = -np.inf
     out[nan_touches | (touches[np.inf] & touches[-np.inf])] = np.nan
     return out
+
+
+def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
+    """Resize a 2-D mask (or labels) by nearest neighbour, half-pixel centres.
+
+    Output pixel ``o`` takes input pixel ``floor((o + 0.5) * n_in / n_out)``:
+    values are copied, never mixed, so a mask stays a mask.
+
+    Parameters
+    ----------
+    mask : array_like, shape (h, w)
+        Any array; its dtype is kept.
+    shape : tuple of int
+        The output's ``(height, width)``.
+
+    Returns
+    -------
+    ndarray, shape `shape`
+        A new array of the input's dtype.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If `mask` is not 2-D or `shape` is not two positive integers.
+
+    Examples
+    --------
+    >>> resize_nearest([[True, False], [False, True]], (4, 4)).astype(int)
+    array([[1, 1, 0, 0],
+           [1, 1, 0, 0],
+           [0, 0, 1, 1],
+           [0, 0, 1, 1]])
+    """
+    array = np.asarray(mask)
+    if array.ndim != 2:
+        raise ValueError(f"mask must be 2-D, got shape {array.shape}")
+    height, width = check_shape(shape)
+    rows = ((np.arange(height) + 0.5) * (array.shape[0] / height)).astype(np.intp)
+    cols = ((np.arange(width) + 0.5) * (array.shape[1] / width)).astype(np.intp)
+    return array[rows[:, np.newaxis], cols]

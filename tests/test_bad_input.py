@@ -70,7 +70,9 @@ def test_bad_image(image, error, message):
 
 
 def test_batch_sizes_must_match():
-    with pytest.raises(ValueError, match=r"anomaly_map holds 2 maps but image holds 3 images"):
+    with pytest.raises(
+        ValueError, match=r"anomaly_map holds 2 items but image holds 3: the batch sizes must match"
+    ):
         superimpose_anomaly_map(np.zeros((2, 4, 5)), np.zeros((3, 4, 5, 3), np.uint8))
 
 

@@ -1,0 +1,343 @@
+"""Masks drawn on images: region outlines and translucent fills.
+
+Every function works on copies: the inputs are never modified, and the
+result is a new C-contiguous uint8 RGB image (or batch). Images are taken
+as everywhere in the package (uint8 in 0-255 or float in [0, 1]; grey,
+RGB or RGBA); a float image is scaled by 255 and rounded half to even
+(``np.rint``) where nothing is drawn on it. Masks may have any real dtype,
+non-zero meaning True, so the 0/255 masks of
+:func:`anomaly_viz.compute_mask` work as they are. One mask may go over a
+batch of images and a batch of masks over one image.
+
+A region's contour is the region minus its erosion, with everything
+outside the image counted as background, so a region touching the image
+border is closed along the border, as OpenCV's ``findContours`` draws it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validate import (
+    as_images,
+    as_masks,
+    check_alpha,
+    check_batch,
+    check_choice,
+    check_color,
+    check_positive_int,
+    check_same_size,
+)
+
+_STYLES = ("contour", "fill")
+
+# What to draw: a mask argument and its name, the contour thickness (None:
+# the whole region), and the colour and weight it is painted with.
+_Layer = tuple[ArrayLike, str, int | None, np.ndarray, float]
+
+
+def _outline(masks: np.ndarray, thickness: int) -> np.ndarray:
+    """The contours of a bool ``(N, H, W)`` stack, each mask on its own."""
+    from scipy import ndimage  # imported here: scipy.ndimage takes ~0.3 s to import
+
+    square = np.ones((1, 3, 3), bool)  # a 3x3 square in each mask, never across the batch
+    eroded = ndimage.binary_erosion(masks, structure=square, iterations=thickness, border_value=0)
+    return masks & ~eroded
+
+
+def _draw(image: ArrayLike, layers: Sequence[_Layer]) -> np.ndarray:
+    """Paint `layers` in order on copies of the images.
+
+    Each layer's pixels become ``clip(rint(alpha * color + (1 - alpha) *
+    below), 0, 255)``, where ``below`` is the image (at full precision for a
+    float image) for the first layer and the uint8 picture drawn so far for
+    the next ones, exactly as if the layers were drawn one call at a time.
+    """
+    images, is_batch = as_images(image)
+    count = len(images)
+    painted = []
+    for mask, name, thickness, color, alpha in layers:
+        masks, mask_batch = as_masks(mask, name)
+        check_same_size(masks.shape[1:], name, images.shape[1:3], "image")
+        count = check_batch(len(masks), count, name, "image")
+        is_batch = is_batch or mask_batch
+        regions = masks if thickness is None else _outline(masks, thickness)
+        painted.append((regions, color, alpha))
+    out = np.empty((count, *images.shape[1:]), np.uint8)
+    for index, picture in enumerate(out):
+        below = images[index % len(images)]
+        picture[...] = below if below.dtype == np.uint8 else np.rint(below)
+        for regions, color, alpha in painted:
+            region = regions[index % len(regions)]
+            mixed = alpha * color + (1.0 - alpha) * below[region]  # float64, masked pixels only
+            picture[region] = np.clip(np.rint(mixed), 0, 255)
+            below = picture
+    return out if is_batch else out[0]
+
+
+def mask_contour(mask: ArrayLike, thickness: int = 1) -> np.ndarray:
+    """The outline of each region of a mask, `thickness` pixels wide.
+
+    ``contour = mask & ~binary_erosion(mask, np.ones((3, 3)), iterations=thickness,
+    border_value=0)``, by :mod:`scipy.ndimage`: the mask pixels within
+    Chebyshev distance `thickness` of a background pixel. Outside the image
+    counts as background (``border_value=0``), so a region touching the
+    image border is outlined along the border too and its contour is
+    closed, as OpenCV's ``findContours`` draws it; a full mask's contour is
+    the image border.
+
+    Parameters
+    ----------
+    mask : array_like, shape (H, W) or (N, H, W)
+        Truth values of any real dtype (non-zero is True, NaN refused);
+        leading axes of length 1 are allowed. A 3-D array is a batch, each
+        mask outlined on its own.
+    thickness : int, default 1
+        Width of the outline in pixels; positive. A region no wider than
+        ``2 * thickness`` is its own contour.
+
+    Returns
+    -------
+    ndarray of bool, the shape of `mask`
+        A new C-contiguous array, True on the contour.
+
+    Raises
+    ------
+    TypeError
+        If `thickness` is not an integer (or is a bool) or `mask` is not
+        real-valued.
+    ValueError
+        If `thickness` is less than 1, or `mask` is empty, holds NaN or has
+        the wrong number of dimensions.
+
+    Examples
+    --------
+    A 3x3 square in a 5x5 mask: a ring of 8 pixels around its centre.
+
+    >>> mask = np.zeros((5, 5), np.uint8)
+    >>> mask[1:4, 1:4] = 255
+    >>> mask_contour(mask).astype(int)
+    array([[0, 0, 0, 0, 0],
+           [0, 1, 1, 1, 0],
+           [0, 1, 0, 1, 0],
+           [0, 1, 1, 1, 0],
+           [0, 0, 0, 0, 0]])
+
+    A region on the border is closed along it:
+
+    >>> mask_contour(np.ones((3, 4), bool)).astype(int)
+    array([[1, 1, 1, 1],
+           [1, 0, 0, 1],
+           [1, 1, 1, 1]])
+    """
+    thickness = check_positive_int(thickness, "thickness")
+    masks, _ = as_masks(mask)
+    return _outline(masks, thickness).reshape(np.shape(mask))
+
+
+def fill_mask(
+    image: ArrayLike,
+    mask: ArrayLike,
+    color: ArrayLike = (255, 0, 0),
+    alpha: float = 0.5,
+) -> np.ndarray:
+    """Tint the masked pixels of an image with a colour.
+
+    Inside the mask ``result = clip(rint(alpha * color + (1 - alpha) * image), 0, 255)``,
+    computed in float64 over the masked pixels only and rounded half to
+    even as in :func:`anomaly_viz.blend`; outside it the image is unchanged.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
+        uint8 in 0-255 or float in [0, 1] (scaled by 255); C is 1 (grey),
+        3 (RGB) or 4 (RGBA, alpha dropped). A 3-D array is one image.
+    mask : array_like, shape (H, W) or (N, H, W)
+        Truth values of any real dtype (non-zero is True), of the image's
+        height and width. One mask may go over a batch of images, and a
+        batch of masks over one image.
+    color : sequence of 3 numbers, default (255, 0, 0)
+        The RGB colour, each in 0-255.
+    alpha : float, default 0.5
+        Weight of `color`, in [0, 1]; the image gets ``1 - alpha``.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3) or (N, H, W, 3)
+        A new RGB image; a batch if `image` or `mask` is one.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type or dtype.
+    ValueError
+        If `color` is not three numbers in 0-255, `alpha` is outside [0, 1]
+        or not finite, `mask` and `image` differ in height or width, the
+        batch sizes differ, or an array is badly shaped, empty, out of range
+        or holds NaN.
+
+    Examples
+    --------
+    A grey 1x2 image of 100, the second pixel masked: 0.5 * 255 + 0.5 * 100
+    = 177.5 rounds half to even to 178, and 0.5 * 100 = 50.
+
+    >>> image = np.array([[100, 100]], np.uint8)
+    >>> fill_mask(image, [[0, 255]], color=(255, 0, 0), alpha=0.5)
+    array([[[100, 100, 100],
+            [178,  50,  50]]], dtype=uint8)
+    """
+    color = check_color(color)
+    alpha = check_alpha(alpha)
+    return _draw(image, [(mask, "mask", None, color, alpha)])
+
+
+def draw_contours(
+    image: ArrayLike,
+    mask: ArrayLike,
+    color: ArrayLike = (255, 0, 0),
+    thickness: int = 1,
+) -> np.ndarray:
+    """Draw the outline of each masked region on an image.
+
+    The pixels of :func:`mask_contour` ``(mask, thickness)`` become
+    ``rint(color)`` (half to even, as uint8); all others are the image.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
+        As for :func:`fill_mask`.
+    mask : array_like, shape (H, W) or (N, H, W)
+        As for :func:`fill_mask`.
+    color : sequence of 3 numbers, default (255, 0, 0)
+        The RGB colour of the outline, each in 0-255.
+    thickness : int, default 1
+        Width of the outline in pixels, as for :func:`mask_contour`.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3) or (N, H, W, 3)
+        A new RGB image; a batch if `image` or `mask` is one.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type or dtype.
+    ValueError
+        If `color` is not three numbers in 0-255, `thickness` is less than
+        1, or as :func:`fill_mask`.
+
+    Examples
+    --------
+    The red channel after outlining a 3x3 square on a black 5x5 image:
+
+    >>> mask = np.zeros((5, 5), bool)
+    >>> mask[1:4, 1:4] = True
+    >>> drawn = draw_contours(np.zeros((5, 5), np.uint8), mask, color=(255, 0, 0))
+    >>> drawn[..., 0]
+    array([[  0,   0,   0,   0,   0],
+           [  0, 255, 255, 255,   0],
+           [  0, 255,   0, 255,   0],
+           [  0, 255, 255, 255,   0],
+           [  0,   0,   0,   0,   0]], dtype=uint8)
+    >>> drawn[2, 1]
+    array([255,   0,   0], dtype=uint8)
+    """
+    color = check_color(color)
+    thickness = check_positive_int(thickness, "thickness")
+    return _draw(image, [(mask, "mask", thickness, color, 1.0)])
+
+
+def draw_masks(
+    image: ArrayLike,
+    prediction: ArrayLike,
+    ground_truth: ArrayLike | None = None,
+    *,
+    prediction_color: ArrayLike = (255, 0, 0),
+    ground_truth_color: ArrayLike = (0, 255, 0),
+    thickness: int = 1,
+    style: Literal["contour", "fill"] = "contour",
+    alpha: float = 0.4,
+) -> np.ndarray:
+    """Show a predicted mask and its ground truth on an image, in two colours.
+
+    As anomalib's visualizer shows them: the ground truth is drawn first and
+    the prediction on top, so where they overlap the prediction's colour
+    shows (with ``style="fill"``, the prediction is blended over the
+    ground truth's fill). Each layer is drawn as by :func:`draw_contours`
+    (``style="contour"``: ``rint(color)``) or :func:`fill_mask`
+    (``style="fill"``: ``clip(rint(alpha * color + (1 - alpha) * below), 0, 255)``,
+    ``below`` being the uint8 picture drawn so far), so the result equals
+    those functions applied one after the other.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
+        As for :func:`fill_mask`.
+    prediction : array_like, shape (H, W) or (N, H, W)
+        The predicted mask, of any real dtype (non-zero is True), such as
+        the output of :func:`anomaly_viz.compute_mask`.
+    ground_truth : array_like, shape (H, W) or (N, H, W), optional
+        The true mask; None draws the prediction alone. Batches of
+        `image`, `prediction` and `ground_truth` must match in size, or be
+        single items.
+    prediction_color, ground_truth_color : sequence of 3 numbers
+        RGB colours in 0-255; red (255, 0, 0) and green (0, 255, 0) by
+        default.
+    thickness : int, default 1
+        Width of the outlines for ``style="contour"``; checked but unused
+        for ``"fill"``.
+    style : {"contour", "fill"}, default "contour"
+        Outline the regions, or fill them with weight `alpha`.
+    alpha : float, default 0.4
+        Weight of the colours for ``style="fill"``, in [0, 1]; checked but
+        unused for ``"contour"``, where outlines are opaque.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3) or (N, H, W, 3)
+        A new RGB image; a batch if any input is one.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type or dtype.
+    ValueError
+        If `style` is unknown, a colour is not three numbers in 0-255,
+        `thickness` is less than 1, `alpha` is outside [0, 1], or as
+        :func:`fill_mask` for either mask.
+
+    Examples
+    --------
+    On a black 1x3 image, every region of one row is its own contour: the
+    ground truth shows green where the prediction does not cover it.
+
+    >>> image = np.zeros((1, 3), np.uint8)
+    >>> draw_masks(image, prediction=[[0, 1, 1]], ground_truth=[[1, 1, 0]])
+    array([[[  0, 255,   0],
+            [255,   0,   0],
+            [255,   0,   0]]], dtype=uint8)
+
+    Filled at alpha 0.5 over grey 100: the ground truth gives (50, 178, 50)
+    (177.5 rounds half to even), and the prediction over it gives
+    (152, 89, 25) (152.5 rounds to 152).
+
+    >>> image = np.full((1, 3), 100, np.uint8)
+    >>> draw_masks(image, [[0, 1, 1]], [[1, 1, 0]], style="fill", alpha=0.5)
+    array([[[ 50, 178,  50],
+            [152,  89,  25],
+            [178,  50,  50]]], dtype=uint8)
+    """
+    check_choice(style, _STYLES, "style")
+    prediction_color = check_color(prediction_color, "prediction_color")
+    ground_truth_color = check_color(ground_truth_color, "ground_truth_color")
+    thickness = check_positive_int(thickness, "thickness")
+    alpha = check_alpha(alpha)
+    width, weight = (thickness, 1.0) if style == "contour" else (None, alpha)
+    layers: list[_Layer] = [(prediction, "prediction", width, prediction_color, weight)]
+    if ground_truth is not None:
+        layers.insert(0, (ground_truth, "ground_truth", width, ground_truth_color, weight))
+    return _draw(image, layers)

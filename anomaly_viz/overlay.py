@@ -1,0 +1,235 @@
+"""Every way to lay an anomaly map over an image, from one entry point.
+
+The steps, each a function of its own module: fit a normalisation on the
+map as the model produced it (:func:`~anomaly_viz.normalize.fit_normalization`),
+resize the *scores* to the image (:func:`~anomaly_viz.resize.resize_bilinear`),
+normalise them to [0, 1], look up their colours
+(:mod:`~anomaly_viz.colormap`), and combine them with the image in one of
+the modes of :mod:`~anomaly_viz.blend`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _validate
+from .blend import MODES, mode_into
+from .colormap import ColormapLike, lookup_table, take_colors
+from .normalize import Normalization, fit_normalization
+from .resize import resize_bilinear
+
+#: The weight each mode uses when `alpha` is not given.
+DEFAULT_ALPHA = {"blend": 0.4, "alpha": 1.0, "gray": 0.5, "multiply": 1.0}
+
+
+def default_colormap(
+    colormap: ColormapLike | None, normalization: str | None, sign: str
+) -> ColormapLike:
+    """``"jet"``, or the diverging ``"coolwarm"`` for signed maps centred on zero."""
+    if colormap is not None:
+        return colormap
+    return "coolwarm" if normalization == "signed" and sign == "all" else "jet"
+
+
+def _fit(scores: np.ndarray, options: dict) -> Normalization:
+    return fit_normalization(scores, **options)
+
+
+def scores_at(scores: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The map's scores at an image's ``(height, width)``: resized if needed."""
+    return scores if scores.shape == size else resize_bilinear(scores, size)
+
+
+def _plain(image: np.ndarray) -> np.ndarray:
+    """A checked RGB image as uint8 (float images are 0-255 floats)."""
+    if image.dtype == np.uint8:
+        return image
+    return np.clip(np.rint(image), 0, 255).astype(np.uint8)
+
+
+def overlay(
+    image: ArrayLike,
+    anomaly_map: ArrayLike,
+    mode: str = "blend",
+    *,
+    alpha: float | None = None,
+    gamma: float = 0,
+    colormap: ColormapLike | None = None,
+    normalization: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    percentiles: tuple[float, float] | None = None,
+    sign: str = "all",
+    threshold: float | None = None,
+) -> np.ndarray:
+    """Lay an anomaly map over an image, in one of four modes.
+
+    With ``v`` the normalised score of a pixel in [0, 1], ``H`` its heatmap
+    colour and ``I`` the image, every mode computes
+    ``clip(rint(...), 0, 255)`` of:
+
+    ============  =================================================  =======
+    mode          formula                                            alpha
+    ============  =================================================  =======
+    ``blend``     ``alpha * H + (1 - alpha) * I + gamma``: anomalib  0.4
+    ``alpha``     ``alpha*v * H + (1 - alpha*v) * I + gamma``: cold  1.0
+                  pixels leave the image as it is (captum's
+                  "alpha_scaling")
+    ``gray``      ``alpha * 255*v + (1 - alpha) * I + gamma``: hot   0.5
+                  areas lighter, cold ones darker (the seed's
+                  variant 2)
+    ``multiply``  ``(1 - alpha + alpha*v) * I + gamma``: only hot    1.0
+                  regions stay visible (the seed's variant 1,
+                  captum's "masked_image")
+    ============  =================================================  =======
+
+    A NaN score shows the colormap's "bad" colour in ``blend`` and counts
+    as ``v = 0`` in the other modes. A map of another size than the image is
+    resized as scores, then normalised with the statistics of the map as
+    given, then coloured.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
+        uint8 in 0-255 or float in [0, 1]; grey, RGB or RGBA (alpha dropped);
+        see :func:`anomaly_viz.superimpose_anomaly_map`.
+    anomaly_map : array_like, shape (h, w) or (N, h, w)
+        Scores of any real dtype; a batch of maps may share one image.
+    mode : {"blend", "alpha", "gray", "multiply"}, default "blend"
+    alpha : float, optional
+        In [0, 1]; the default depends on the mode (table above).
+    gamma : float, default 0
+        Added to every channel; finite.
+    colormap : str or matplotlib.colors.Colormap, optional
+        Default ``"jet"``, or ``"coolwarm"`` for ``normalization="signed"``
+        with ``sign="all"``.
+    normalization, vmin, vmax, percentiles, sign
+        How scores become ``v``; see
+        :func:`anomaly_viz.normalize.fit_normalization` (default min-max).
+    threshold : float, optional
+        Pixels whose score is at or below it (or NaN) show the plain image.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3) or (N, H, W, 3)
+        A new RGB image.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an unknown mode or normalisation, a bad `alpha`, `gamma` or
+        `threshold`, or any input :func:`~anomaly_viz.superimpose_anomaly_map`
+        refuses; the message names the argument.
+
+    Examples
+    --------
+    Scores 0, 0.5 and 1 over a grey image of 100, through ``"gray"``
+    colours (heatmap colour ``H`` = 0, 128, 255):
+
+    >>> image = np.full((1, 3), 100, np.uint8)
+    >>> scores = [[0.0, 0.5, 1.0]]
+    >>> overlay(image, scores, "blend", alpha=0.5, colormap="gray")[..., 0]
+    array([[ 50, 114, 178]], dtype=uint8)
+    >>> overlay(image, scores, "alpha", colormap="gray")[..., 0]
+    array([[100, 114, 255]], dtype=uint8)
+    >>> overlay(image, scores, "gray")[..., 0]
+    array([[ 50, 114, 178]], dtype=uint8)
+    >>> overlay(image, scores, "multiply")[..., 0]
+    array([[  0,  50, 100]], dtype=uint8)
+    >>> overlay(image, scores, "blend", alpha=0.5, colormap="gray", threshold=0.5)[..., 0]
+    array([[100, 100, 178]], dtype=uint8)
+    """
+    mode = _validate.check_choice(mode, MODES, "mode")
+    alpha = DEFAULT_ALPHA[mode] if alpha is None else _validate.check_alpha(alpha)
+    gamma = _validate.check_finite(gamma, "gamma")
+    if threshold is not None:
+        threshold = _validate.check_real(threshold, "threshold")
+    options = {
+        "normalization": normalization,
+        "vmin": vmin,
+        "vmax": vmax,
+        "percentiles": percentiles,
+        "sign": sign,
+    }
+    maps, map_batch = _validate.as_score_maps(anomaly_map)
+    images, image_batch = _validate.as_images(image)
+    count = _validate.check_batch(len(maps), len(images))
+    table = lookup_table(default_colormap(colormap, normalization, sign))
+    size = images.shape[1:3]
+    out = np.empty((count, *size, 3), np.uint8)
+    for index in range(count):
+        scores = maps[index % len(maps)]
+        photo = images[index % len(images)]
+        fit = _fit(scores, options)
+        scores = scores_at(scores, size)
+        values = fit(scores)
+        heatmap = take_colors(values, table) if mode in ("blend", "alpha") else None
+        mode_into(out[index], mode, photo, values, heatmap, alpha, gamma)
+        if threshold is not None:
+            cold = ~(scores > threshold)
+            out[index][cold] = _plain(photo)[cold]
+    return out if map_batch or image_batch else out[0]
+
+
+def heatmap_rgba(
+    anomaly_map: ArrayLike,
+    *,
+    size: tuple[int, int] | None = None,
+    colormap: ColormapLike | None = None,
+    normalization: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    percentiles: tuple[float, float] | None = None,
+    sign: str = "all",
+) -> np.ndarray:
+    """A heatmap whose alpha channel is the normalised score.
+
+    RGB is the heatmap colour, alpha is ``rint(255 * v)`` (0 for NaN): cold
+    pixels are transparent. For layering in other tools, or saving as a
+    transparent PNG (``imageio.v3.imwrite("heat.png", rgba)``).
+
+    Parameters
+    ----------
+    anomaly_map : array_like, shape (h, w) or (N, h, w)
+        Scores of any real dtype.
+    size : tuple of int, optional
+        ``(height, width)`` to resize the scores to (an image's size).
+    colormap, normalization, vmin, vmax, percentiles, sign
+        As in :func:`overlay`.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 4) or (N, H, W, 4)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`overlay`, and for a bad `size`.
+
+    Examples
+    --------
+    >>> heatmap_rgba([[0.0, 0.5, 1.0, np.nan]], colormap="gray")
+    array([[[  0,   0,   0,   0],
+            [128, 128, 128, 128],
+            [255, 255, 255, 255],
+            [  0,   0,   0,   0]]], dtype=uint8)
+    """
+    options = {
+        "normalization": normalization,
+        "vmin": vmin,
+        "vmax": vmax,
+        "percentiles": percentiles,
+        "sign": sign,
+    }
+    maps, is_batch = _validate.as_score_maps(anomaly_map)
+    size = maps.shape[1:3] if size is None else _validate.check_shape(size, "size")
+    table = lookup_table(default_colormap(colormap, normalization, sign))
+    out = np.empty((len(maps), *size, 4), np.uint8)
+    for index, scores in enumerate(maps):
+        fit = _fit(scores, options)
+        values = fit(scores_at(scores, size))
+        out[index, ..., :3] = take_colors(values, table)
+        opacity = np.nan_to_num(values * 255.0, nan=0.0)
+        out[index, ..., 3] = np.rint(opacity, out=opacity)
+    return out if is_batch else out[0]

@@ -1,0 +1,208 @@
+"""The comparison figure: image, heatmap with its colour scale, overlay, masks.
+
+``matplotlib.pyplot`` is imported inside the function, never at import time,
+so that importing the package does not choose a GUI backend.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _validate
+from .colormap import ColormapLike, get_colormap, lookup_table, take_colors
+from .normalize import Normalization, fit_normalization
+from .overlay import default_colormap, overlay, scores_at
+from .resize import resize_nearest
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+TITLES = {
+    "image": "Image",
+    "heatmap": "Heatmap",
+    "overlay": "Overlay",
+    "mask": "Mask",
+    "ground_truth": "Ground truth",
+}
+
+
+def _add_colorbar(figure: Figure, ax: object, fit: Normalization, cmap: object, label: str):
+    """A colorbar in display-score units, coloured exactly as `fit` colours."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+
+    class FittedNorm(Normalize):
+        """Display scores to [0, 1] through `fit` (for the non-linear sigmoid)."""
+
+        def __call__(self, value, clip=None):
+            data = np.ma.asarray(value, dtype=np.float64)
+            values = fit.from_display(data.filled(np.nan))
+            return np.ma.masked_array(values, mask=np.ma.getmaskarray(data))
+
+    low, high = fit.low, fit.high
+    if fit.normalization != "sigmoid":  # linear: matplotlib's own norm does the same
+        return figure.colorbar(
+            ScalarMappable(norm=Normalize(low, high), cmap=cmap), ax=ax, label=label, shrink=0.8
+        )
+    from matplotlib.ticker import MaxNLocator
+
+    high = high if high > low else low + 1.0
+    ticks = MaxNLocator(nbins=6).tick_values(low, high)
+    # Explicit boundaries keep the axis linear in scores while each band takes
+    # the colour of sigmoid(score).
+    return figure.colorbar(
+        ScalarMappable(norm=FittedNorm(low, high), cmap=cmap),
+        ax=ax,
+        label=label,
+        shrink=0.8,
+        boundaries=np.linspace(low, high, 257),
+        ticks=ticks[(ticks >= low) & (ticks <= high)],
+    )
+
+
+def _mask_panel(
+    mask: ArrayLike | None, name: str, size: tuple[int, int], map_size: tuple[int, int]
+) -> np.ndarray | None:
+    """A mask at the image's size; one at the map's size is scaled up (nearest)."""
+    if mask is None:
+        return None
+    masks, is_batch = _validate.as_masks(mask, name)
+    if is_batch:
+        raise ValueError(f"{name} must be one 2-D mask, got shape {np.shape(mask)}")
+    if masks.shape[1:] == map_size:
+        return resize_nearest(masks[0], size)
+    if masks.shape[1:] != size:
+        raise ValueError(
+            f"{name} must have the image's height and width {size} or the map's "
+            f"{map_size}, got {masks.shape[1:]}"
+        )
+    return masks[0]
+
+
+def comparison_figure(
+    image: ArrayLike,
+    anomaly_map: ArrayLike,
+    *,
+    mask: ArrayLike | None = None,
+    ground_truth: ArrayLike | None = None,
+    mode: str = "blend",
+    alpha: float | None = None,
+    gamma: float = 0,
+    colormap: ColormapLike | None = None,
+    normalization: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    percentiles: tuple[float, float] | None = None,
+    sign: str = "all",
+    threshold: float | None = None,
+    titles: dict[str, str] | None = None,
+    score_label: str = "anomaly score",
+    panel_size: float = 3.0,
+) -> Figure:
+    """Image, heatmap, overlay (and masks) side by side, in one figure.
+
+    The seed question's "Image / Heatmap / overlayed" layout. The heatmap
+    panel shows exactly the colours the overlay uses, and its colorbar is
+    labelled with the real scores (the map's own range, not 0-1, when the
+    map was normalised). Every panel shows the image's extent, the map
+    resized as scores to it.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, C)
+        One image, as :func:`~anomaly_viz.overlay.overlay` takes it.
+    anomaly_map : array_like, shape (h, w)
+        One map of scores.
+    mask, ground_truth : array_like, shape (H, W) or (h, w), optional
+        A predicted mask and the true one (non-zero is True); each adds a
+        panel. A mask of the map's size is scaled to the image's by nearest
+        neighbour.
+    mode, alpha, gamma, colormap, normalization, vmin, vmax, percentiles, sign, threshold
+        As in :func:`~anomaly_viz.overlay.overlay`.
+    titles : dict, optional
+        Panel titles replacing the defaults ``TITLES``; keys ``"image"``,
+        ``"heatmap"``, ``"overlay"``, ``"mask"``, ``"ground_truth"``.
+    score_label : str, default "anomaly score"
+        The colorbar's label.
+    panel_size : float, default 3.0
+        Height of the panels in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Made with ``pyplot.figure`` (so ``plt.show()`` shows it); close it
+        with ``plt.close(fig)`` when drawing many. Saves headless with
+        ``fig.savefig("figure.png")``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`~anomaly_viz.overlay.overlay`; also for a batch instead
+        of one image and map, or a mask of another size than the image.
+
+    Examples
+    --------
+    >>> scores = np.array([[3.0, 4.0], [5.0, 7.0]])
+    >>> fig = comparison_figure(np.zeros((4, 4), np.uint8), scores, mask=scores > 4)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Image', 'Heatmap', 'Overlay', 'Mask', '']
+    >>> colorbar = fig.axes[-1]
+    >>> colorbar.get_ylabel(), [float(limit) for limit in colorbar.get_ylim()]
+    ('anomaly score', [3.0, 7.0])
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    maps, map_batch = _validate.as_score_maps(anomaly_map)
+    images, image_batch = _validate.as_images(image)
+    if map_batch or image_batch:
+        raise ValueError("comparison_figure takes one image and one map, not a batch")
+    panel_titles = {**TITLES, **(titles or {})}
+    scores, size = maps[0], images.shape[1:3]
+    fit = fit_normalization(
+        scores, normalization, vmin=vmin, vmax=vmax, percentiles=percentiles, sign=sign
+    )
+    cmap = get_colormap(default_colormap(colormap, normalization, sign))
+    panels = {
+        "image": images[0] if images.dtype == np.uint8 else np.rint(images[0]).astype(np.uint8),
+        "heatmap": take_colors(fit(scores_at(scores, size)), lookup_table(cmap)),
+        "overlay": overlay(
+            image,
+            anomaly_map,
+            mode,
+            alpha=alpha,
+            gamma=gamma,
+            colormap=cmap,
+            normalization=normalization,
+            vmin=vmin,
+            vmax=vmax,
+            percentiles=percentiles,
+            sign=sign,
+            threshold=threshold,
+        ),
+        "mask": _mask_panel(mask, "mask", size, scores.shape),
+        "ground_truth": _mask_panel(ground_truth, "ground_truth", size, scores.shape),
+    }
+    panels = {key: picture for key, picture in panels.items() if picture is not None}
+
+    height, width = size
+    figure = plt.figure(
+        figsize=(panel_size * width / height * len(panels) + 1.0, panel_size + 0.6),
+        layout="constrained",
+    )
+    axes = figure.subplots(1, len(panels), squeeze=False)[0]
+    extent = (0, width, height, 0)
+    for ax, (key, picture) in zip(axes, panels.items(), strict=True):
+        if picture.ndim == 2:  # a mask
+            ax.imshow(picture, cmap="gray", vmin=0, vmax=1, extent=extent, interpolation="nearest")
+        else:
+            ax.imshow(picture, extent=extent, interpolation="nearest")
+        ax.set_title(panel_titles[key])
+        ax.set_axis_off()
+        if key == "heatmap":
+            label = score_label if fit.label == "score" else f"{score_label} ({fit.label})"
+            _add_colorbar(figure, ax, fit, cmap, label)
+    return figure

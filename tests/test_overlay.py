@@ -1,0 +1,188 @@
+"""The overlay modes and the RGBA heatmap."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from strategies import score_maps, shapes_2d, uint8_images
+
+from anomaly_viz import anomaly_map_to_color_map, superimpose_anomaly_map
+from anomaly_viz.blend import MODES
+from anomaly_viz.colormap import lookup_table
+from anomaly_viz.normalize import normalize_minmax
+from anomaly_viz.overlay import heatmap_rgba, overlay
+from anomaly_viz.resize import resize_bilinear
+
+pairs = shapes_2d(8).flatmap(
+    lambda shape: st.tuples(score_maps(shape=shape, finite=False), uint8_images(shape))
+)
+
+
+def as_rgb(image):
+    image = image.reshape(*image.shape[:2], -1)
+    return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image[..., :3]
+
+
+def reference(image, scores, mode, alpha, gamma=0.0, colormap="jet"):
+    """Each mode's formula written out in float64."""
+    v = normalize_minmax(scores).astype(np.float64)
+    heat = anomaly_map_to_color_map(scores, colormap=colormap).astype(np.float64)
+    v0 = np.nan_to_num(v, nan=0.0)[..., None]
+    photo = as_rgb(image).astype(np.float64)
+    total = {
+        "blend": alpha * heat + (1 - alpha) * photo,
+        "alpha": alpha * v0 * heat + (1 - alpha * v0) * photo,
+        "gray": alpha * 255 * v0 + (1 - alpha) * photo,
+        "multiply": (1 - alpha + alpha * v0) * photo,
+    }[mode]
+    return np.clip(np.rint(total + gamma), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(pair=pairs, alpha=st.floats(0, 1), gamma=st.floats(-20, 20))
+def test_each_mode_equals_its_formula(mode, pair, alpha, gamma):
+    scores, image = pair
+    result = overlay(image, scores, mode, alpha=alpha, gamma=gamma)
+    assert result.dtype == np.uint8 and result.shape == (*scores.shape, 3)
+    assert result.flags.c_contiguous
+    expected = reference(image, scores, mode, alpha, gamma)
+    np.testing.assert_array_equal(result, expected)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(pair=pairs)
+def test_alpha_zero_returns_the_image_in_every_mode(mode, pair):
+    scores, image = pair
+    np.testing.assert_array_equal(overlay(image, scores, mode, alpha=0.0), as_rgb(image))
+
+
+@given(
+    image=shapes_2d(8).flatmap(uint8_images),
+    normalization=st.sampled_from(["minmax", "clip", "signed"]),
+)
+def test_alpha_mode_with_a_zero_map_returns_the_image(image, normalization):
+    zero = np.zeros(image.shape[:2])
+    sign = {"sign": "positive"} if normalization == "signed" else {}
+    result = overlay(image, zero, "alpha", normalization=normalization, **sign)
+    np.testing.assert_array_equal(result, as_rgb(image))
+
+
+@given(pair=pairs, alpha=st.floats(0, 1))
+def test_multiply_never_brightens(pair, alpha):
+    scores, image = pair
+    result = overlay(image, scores, "multiply", alpha=alpha)
+    assert np.all(result <= as_rgb(image))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(pair=pairs, threshold=st.floats(-1e3, 1e3))
+def test_threshold_shows_the_plain_image_at_or_below(mode, pair, threshold):
+    scores, image = pair
+    result = overlay(image, scores, mode, threshold=threshold)
+    cold = ~(scores > threshold)
+    np.testing.assert_array_equal(result[cold], as_rgb(image)[cold])
+    np.testing.assert_array_equal(result[~cold], overlay(image, scores, mode)[~cold])
+
+
+def test_blend_mode_is_superimpose():
+    rng = np.random.default_rng(7)
+    scores, image = rng.random((5, 6)), rng.integers(0, 256, (10, 12, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(
+        overlay(image, scores, "blend", normalization="clip"),
+        superimpose_anomaly_map(scores, image),
+    )
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_scores_resized_before_normalising_and_colouring(mode):
+    rng = np.random.default_rng(8)
+    scores = rng.normal(size=(6, 4))
+    image = rng.integers(0, 256, (18, 10, 3), dtype=np.uint8)
+    low, high = scores.min(), scores.max()
+    resized = resize_bilinear(scores, (18, 10))
+    expected = overlay(image, resized, mode, vmin=low, vmax=high)
+    np.testing.assert_array_equal(overlay(image, scores, mode), expected)
+
+
+def test_float_and_grey_images():
+    scores = np.array([[0.0, 1.0]])
+    grey = np.array([[0.2, 0.6]])
+    result = overlay(grey, scores, "multiply")
+    np.testing.assert_array_equal(result[..., 0], [[0, 153]])  # 0.6 * 255 = 153
+
+
+def test_batches():
+    rng = np.random.default_rng(9)
+    maps = rng.random((3, 4, 4))
+    image = rng.integers(0, 256, (4, 4, 3), dtype=np.uint8)
+    result = overlay(image, maps, "alpha")
+    assert result.shape == (3, 4, 4, 3)
+    for index in range(3):
+        np.testing.assert_array_equal(result[index], overlay(image, maps[index], "alpha"))
+
+
+def test_signed_map_defaults_to_a_diverging_colormap():
+    scores = np.array([[-1.0, 0.0, 1.0]])
+    image = np.zeros((1, 3, 3), np.uint8)
+    result = overlay(image, scores, alpha=1.0, normalization="signed")
+    np.testing.assert_array_equal(result[0], lookup_table("coolwarm")[[0, 128, 255]])
+
+
+# ----------------------------------------------------------------- RGBA heatmap
+
+
+@given(scores=score_maps(finite=False))
+def test_rgba_alpha_is_the_normalised_score(scores):
+    rgba = heatmap_rgba(scores)
+    assert rgba.dtype == np.uint8 and rgba.shape == (*scores.shape, 4)
+    np.testing.assert_array_equal(rgba[..., :3], anomaly_map_to_color_map(scores))
+    values = np.nan_to_num(normalize_minmax(scores).astype(np.float64), nan=0.0)
+    np.testing.assert_array_equal(rgba[..., 3], np.rint(values * 255))
+
+
+def test_rgba_resized_and_saved_as_transparent_png(tmp_path):
+    import imageio.v3 as iio
+
+    rgba = heatmap_rgba(np.array([[0.0, 1.0], [1.0, 0.0]]), size=(8, 6))
+    assert rgba.shape == (8, 6, 4)
+    iio.imwrite(tmp_path / "heat.png", rgba)
+    np.testing.assert_array_equal(iio.imread(tmp_path / "heat.png"), rgba)
+
+
+# -------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"mode": "screen"}, ValueError, r"mode must be one of 'blend', 'alpha', 'gray'"),
+        ({"alpha": 1.5}, ValueError, r"alpha must lie in \[0, 1\]"),
+        ({"gamma": float("nan")}, ValueError, r"gamma must be a number"),
+        ({"threshold": float("nan")}, ValueError, r"threshold must be a number, got NaN"),
+        ({"threshold": "high"}, TypeError, r"threshold must be a real number"),
+        ({"normalization": "zscore"}, ValueError, r"normalization must be one of"),
+        ({"colormap": "nope"}, ValueError, r"colormap 'nope' is not a matplotlib colormap"),
+    ],
+)
+def test_overlay_bad_options(options, error, message):
+    with pytest.raises(error, match=message):
+        overlay(np.zeros((2, 2, 3), np.uint8), np.zeros((2, 2)), **options)
+
+
+def test_rgba_bad_size():
+    with pytest.raises(ValueError, match=r"size must be two positive integers"):
+        heatmap_rgba(np.zeros((2, 2)), size=(0, 4))
+
+
+@given(
+    image=hnp.arrays(np.uint8, (3, 4, 3)),
+    scores=hnp.arrays(np.float64, (3, 4), elements=st.floats(0, 1)),
+)
+def test_inputs_not_modified(image, scores):
+    image_before, scores_before = image.copy(), scores.copy()
+    for mode in MODES:
+        overlay(image, scores, mode, threshold=0.5)
+    heatmap_rgba(scores)
+    np.testing.assert_array_equal(image, image_before)
+    np.testing.assert_array_equal(scores, scores_before)
