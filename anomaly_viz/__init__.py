@@ -10,8 +10,14 @@ overlay toolkit; each stage also has its own module
 
 from .blend import blend
 from .colormap import apply_colormap, get_colormap, lookup_table, opencv_jet
-from .draw import draw_contours, draw_masks, fill_mask, mask_contour
-from .mask import open_close, threshold_mask
+from .draw import draw_boxes, draw_contours, draw_masks, fill_mask, mask_contour
+from .mask import (
+    hysteresis_mask,
+    open_by_reconstruction,
+    open_close,
+    otsu_threshold,
+    threshold_mask,
+)
 from .normalize import (
     Normalization,
     finite_range,
@@ -25,17 +31,20 @@ from .normalize import (
 from .overlay import heatmap_rgba, overlay
 from .plot import comparison_figure
 from .post_process import anomaly_map_to_color_map, compute_mask, superimpose_anomaly_map
+from .regions import Region, label_regions, masks_to_boxes, measure_regions, remove_small_regions
 from .resize import resize_bilinear, resize_nearest
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Normalization",
+    "Region",
     "anomaly_map_to_color_map",
     "apply_colormap",
     "blend",
     "comparison_figure",
     "compute_mask",
+    "draw_boxes",
     "draw_contours",
     "draw_masks",
     "fill_mask",
@@ -43,15 +52,22 @@ __all__ = [
     "fit_normalization",
     "get_colormap",
     "heatmap_rgba",
+    "hysteresis_mask",
+    "label_regions",
     "lookup_table",
     "mask_contour",
+    "masks_to_boxes",
+    "measure_regions",
     "normalize_clip",
     "normalize_minmax",
     "normalize_range",
     "normalize_scores",
+    "open_by_reconstruction",
     "open_close",
     "opencv_jet",
+    "otsu_threshold",
     "overlay",
+    "remove_small_regions",
     "rescale",
     "resize_bilinear",
     "resize_nearest",

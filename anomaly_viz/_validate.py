@@ -203,12 +203,7 @@ def check_range(vmin: object, vmax: object) -> tuple[float, float] | None:
 
 def check_kernel_size(kernel_size: object) -> int:
     """A non-negative integer side length for a square structuring element."""
-    if isinstance(kernel_size, (bool, np.bool_)) or not isinstance(kernel_size, numbers.Integral):
-        raise TypeError(f"kernel_size must be a non-negative integer, got {kernel_size!r}")
-    kernel_size = int(kernel_size)
-    if kernel_size < 0:
-        raise ValueError(f"kernel_size must be a non-negative integer, got {kernel_size}")
-    return kernel_size
+    return check_non_negative_int(kernel_size, "kernel_size")
 
 
 def check_shape(shape: object, name: str = "shape") -> tuple[int, int]:
@@ -300,3 +295,67 @@ def check_percentiles(percentiles: object) -> tuple[float, float]:
     if not 0.0 <= low < high <= 100.0:
         raise ValueError(f"percentiles must satisfy 0 <= low < high <= 100, got ({low}, {high})")
     return low, high
+
+
+def check_connectivity(connectivity: object) -> int:
+    """4 (edge neighbours) or 8 (edge and corner neighbours)."""
+    if isinstance(connectivity, (bool, np.bool_)) or connectivity not in (4, 8):
+        raise ValueError(f"connectivity must be 4 or 8, got {connectivity!r}")
+    return int(connectivity)  # type: ignore[call-overload]
+
+
+def check_non_negative_int(value: object, name: str) -> int:
+    """A non-negative integer (bool refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a non-negative integer, got {value!r}")
+    if int(value) < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value}")
+    return int(value)
+
+
+def check_boxes(boxes: object, name: str = "boxes") -> list[tuple[int, int, int, int]]:
+    """Boxes ``(x1, y1, x2, y2)`` as exact Python ints, one tuple per box.
+
+    Any real dtype but bool is taken, provided every value is a whole
+    number; an empty array of any shape (``[]``, say) is no boxes.
+    """
+    array = _as_array(boxes, name)
+    if array.dtype.kind == "b":
+        raise TypeError(f"{name} must hold integer pixel indices, got dtype bool")
+    if array.size == 0:
+        return []
+    if array.ndim != 2 or array.shape[1] != 4:
+        raise ValueError(
+            f"{name} must have shape (K, 4), one row (x1, y1, x2, y2) per box, "
+            f"got shape {array.shape}"
+        )
+    rows = [tuple(row) for row in array.tolist()]  # Python ints or floats: no overflow
+    for index, row in enumerate(rows):
+        if not all(math.isfinite(value) and value == int(value) for value in row):
+            raise ValueError(
+                f"{name} must hold whole numbers (pixel indices), got {name}[{index}] = {row}"
+            )
+        x1, y1, x2, y2 = row
+        if x1 > x2 or y1 > y2:
+            raise ValueError(
+                f"{name} must have x1 <= x2 and y1 <= y2 in each row (x1, y1, x2, y2), "
+                f"got {name}[{index}] = {row}"
+            )
+    return [(int(x1), int(y1), int(x2), int(y2)) for x1, y1, x2, y2 in rows]
+
+
+def check_box_batch(boxes: object, count: int) -> list[list[tuple[int, int, int, int]]]:
+    """One set of boxes per image of a batch of `count` images."""
+    items = None
+    if not isinstance(boxes, (str, bytes)):
+        try:
+            items = list(boxes)  # type: ignore[call-overload]
+        except TypeError:  # not iterable
+            pass
+    if items is None or len(items) != count:
+        got = f"a sequence of {len(items)}" if items is not None else repr(boxes)
+        raise ValueError(
+            f"for a batch of {count} images, boxes must be a sequence of {count} arrays "
+            f"of shape (K, 4), one per image; got {got}"
+        )
+    return [check_boxes(item, f"boxes[{index}]") for index, item in enumerate(items)]

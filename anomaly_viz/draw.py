@@ -1,4 +1,4 @@
-"""Masks drawn on images: region outlines and translucent fills.
+"""Masks and boxes drawn on images: region outlines, translucent fills, rectangles.
 
 Every function works on copies: the inputs are never modified, and the
 result is a new C-contiguous uint8 RGB image (or batch). Images are taken
@@ -12,6 +12,10 @@ batch of images and a batch of masks over one image.
 A region's contour is the region minus its erosion, with everything
 outside the image counted as background, so a region touching the image
 border is closed along the border, as OpenCV's ``findContours`` draws it.
+
+A box is ``(x1, y1, x2, y2)`` in pixel indices, x the column and y the
+row, with ``x2`` and ``y2`` inclusive, as anomalib's boxes (and those of
+:mod:`anomaly_viz.regions`) are: the box of one pixel is ``(x, y, x, y)``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from ._validate import (
     as_masks,
     check_alpha,
     check_batch,
+    check_box_batch,
+    check_boxes,
     check_choice,
     check_color,
     check_positive_int,
@@ -341,3 +347,102 @@ def draw_masks(
     if ground_truth is not None:
         layers.insert(0, (ground_truth, "ground_truth", width, ground_truth_color, weight))
     return _draw(image, layers)
+
+
+def _paint(picture: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], rgb: object) -> None:
+    """Set the pixels of ``rows`` x ``cols`` (inclusive ranges) clipped to the picture."""
+    top, bottom = max(rows[0], 0), min(rows[1], picture.shape[0] - 1)
+    left, right = max(cols[0], 0), min(cols[1], picture.shape[1] - 1)
+    if top <= bottom and left <= right:
+        picture[top : bottom + 1, left : right + 1] = rgb
+
+
+def draw_boxes(
+    image: ArrayLike,
+    boxes: ArrayLike | Sequence[ArrayLike],
+    color: ArrayLike = (255, 0, 0),
+    thickness: int = 1,
+) -> np.ndarray:
+    """Draw rectangles on an image, as anomalib's ``draw_boxes`` without OpenCV.
+
+    Box ``(x1, y1, x2, y2)`` covers rows ``y1..y2`` and columns ``x1..x2``,
+    both ends included. Its outline is the box minus its inside shrunk by
+    `thickness` on every side: the pixels ``(y, x)`` of the box with
+    ``min(y - y1, y2 - y, x - x1, x2 - x) < thickness``. Lines thus grow
+    inward, the outer edge of the drawn rectangle is exactly the box, and a
+    box no more than ``2 * thickness`` wide or high is filled. These pixels
+    become ``rint(color)`` (half to even, as uint8); all others are the
+    image. Only the part inside the image is drawn: a box reaching past
+    the border is cut there (its edges outside the image are not drawn),
+    and a box wholly outside draws nothing.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
+        As for :func:`fill_mask`.
+    boxes : array_like, shape (K, 4), or a sequence of N of them
+        For one image, one row ``(x1, y1, x2, y2)`` per box, with
+        ``x1 <= x2`` and ``y1 <= y2``; K may be 0. Values are pixel indices
+        (whole numbers of any real dtype but bool, e.g. ``3`` or ``3.0``)
+        and may lie outside the image. For a batch of N images, a sequence
+        of N such arrays, one per image.
+    color : sequence of 3 numbers, default (255, 0, 0)
+        The RGB colour of the rectangles, each in 0-255.
+    thickness : int, default 1
+        Width of the lines in pixels, inside the box; positive.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3) or (N, H, W, 3)
+        A new RGB image; a batch if `image` is one.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type or dtype (bool `boxes` included).
+    ValueError
+        If `boxes` is not of shape (K, 4), holds a value that is not a
+        whole number or a row with ``x1 > x2`` or ``y1 > y2``; if a batch
+        of images does not get one array of boxes per image; if `color`
+        is not three numbers in 0-255, `thickness` is less than 1, or
+        `image` is badly shaped, empty or out of range.
+
+    Examples
+    --------
+    The red channel after drawing the box of rows 1-3 and columns 1-4 on a
+    black 5x6 image:
+
+    >>> image = np.zeros((5, 6), np.uint8)
+    >>> drawn = draw_boxes(image, [(1, 1, 4, 3)], color=(255, 0, 0))
+    >>> drawn[..., 0]
+    array([[  0,   0,   0,   0,   0,   0],
+           [  0, 255, 255, 255, 255,   0],
+           [  0, 255,   0,   0, 255,   0],
+           [  0, 255, 255, 255, 255,   0],
+           [  0,   0,   0,   0,   0,   0]], dtype=uint8)
+    >>> drawn[2, 1]
+    array([255,   0,   0], dtype=uint8)
+
+    A box reaching past the bottom-right corner is cut at the border, and
+    its right and bottom edges, outside the image, are not drawn:
+
+    >>> draw_boxes(image, [(3, 2, 9, 7)])[..., 0]
+    array([[  0,   0,   0,   0,   0,   0],
+           [  0,   0,   0,   0,   0,   0],
+           [  0,   0,   0, 255, 255, 255],
+           [  0,   0,   0, 255,   0,   0],
+           [  0,   0,   0, 255,   0,   0]], dtype=uint8)
+    """
+    rgb = np.rint(check_color(color)).astype(np.uint8)
+    thickness = check_positive_int(thickness, "thickness")
+    images, is_batch = as_images(image)
+    per_image = check_box_batch(boxes, len(images)) if is_batch else [check_boxes(boxes)]
+    out = images.copy() if images.dtype == np.uint8 else np.rint(images).astype(np.uint8)
+    step = thickness - 1
+    for picture, image_boxes in zip(out, per_image, strict=True):
+        for x1, y1, x2, y2 in image_boxes:
+            _paint(picture, (y1, min(y1 + step, y2)), (x1, x2), rgb)  # top
+            _paint(picture, (max(y2 - step, y1), y2), (x1, x2), rgb)  # bottom
+            _paint(picture, (y1, y2), (x1, min(x1 + step, x2)), rgb)  # left
+            _paint(picture, (y1, y2), (max(x2 - step, x1), x2), rgb)  # right
+    return out if is_batch else out[0]

@@ -24,9 +24,16 @@ from numpy.typing import ArrayLike
 
 from . import _validate
 from .colormap import ColormapLike, lookup_table, take_colors
-from .mask import open_close, threshold_mask
+from .mask import (
+    hysteresis_mask,
+    open_by_reconstruction,
+    open_close,
+    otsu_threshold,
+    threshold_mask,
+)
 from .normalize import fit_normalization
 from .overlay import overlay
+from .regions import remove_small_regions
 
 
 def _normalization(normalize: bool, vmin: float | None, vmax: float | None) -> str:
@@ -216,22 +223,49 @@ def superimpose_anomaly_map(
     )
 
 
-def compute_mask(anomaly_map: ArrayLike, threshold: float, kernel_size: int = 4) -> np.ndarray:
+CLEANINGS = ("open_close", "reconstruction")
+
+
+def compute_mask(
+    anomaly_map: ArrayLike,
+    threshold: float | str,
+    kernel_size: int = 4,
+    *,
+    low_threshold: float | None = None,
+    cleaning: str = "open_close",
+    connectivity: int = 8,
+    min_area: int = 0,
+) -> np.ndarray:
     """Threshold an anomaly map and clean the mask.
 
     Pixels whose score is strictly greater than `threshold` are anomalous
     (NaN never is); the mask is then opened and closed with a
     ``kernel_size`` x ``kernel_size`` square, with the image border treated
     as if the edge pixels went on (see :func:`anomaly_viz.mask.open_close`).
+    The keyword-only options go beyond anomalib.
 
     Parameters
     ----------
     anomaly_map : array_like, shape (H, W) or (N, H, W)
         Scores of any real dtype; leading axes of length 1 are dropped.
-    threshold : float
-        The score above which a pixel is anomalous; not NaN.
+    threshold : float or "otsu"
+        The score above which a pixel is anomalous; not NaN. ``"otsu"``:
+        Otsu's threshold from each map's histogram
+        (:func:`anomaly_viz.mask.otsu_threshold`).
     kernel_size : int, default 4
-        Side of the square structuring element; 0 or 1: no morphology.
+        Side of the square structuring element; 0 or 1: no cleaning.
+    low_threshold : float, optional
+        Hysteresis: pixels above `threshold` seed regions that grow through
+        pixels above `low_threshold` (:func:`anomaly_viz.mask.hysteresis_mask`).
+    cleaning : {"open_close", "reconstruction"}, default "open_close"
+        ``"open_close"``: opening then closing (anomalib). ``"reconstruction"``:
+        opening by reconstruction, which removes the same specks but keeps
+        the exact shape of every region that survives
+        (:func:`anomaly_viz.mask.open_by_reconstruction`).
+    connectivity : {8, 4}, default 8
+        Neighbours for hysteresis, reconstruction and `min_area`.
+    min_area : int, default 0
+        Regions with fewer pixels are removed after cleaning.
 
     Returns
     -------
@@ -241,11 +275,12 @@ def compute_mask(anomaly_map: ArrayLike, threshold: float, kernel_size: int = 4)
     Raises
     ------
     TypeError
-        If `anomaly_map` is not real-valued, `threshold` not a number or
-        `kernel_size` not an integer.
+        If `anomaly_map` is not real-valued, `threshold` not a number (or
+        "otsu"), or `kernel_size`/`min_area` not an integer.
     ValueError
         If `anomaly_map` is empty or has the wrong number of dimensions,
-        `threshold` is NaN or `kernel_size` negative.
+        a threshold is NaN, ``low_threshold > threshold``, `kernel_size` or
+        `min_area` is negative, or `cleaning`/`connectivity` is unknown.
 
     Examples
     --------
@@ -264,12 +299,40 @@ def compute_mask(anomaly_map: ArrayLike, threshold: float, kernel_size: int = 4)
     array([[  0,   0, 255],
            [  0,   0, 255],
            [  0,   0, 255]], dtype=uint8)
+
+    Hysteresis keeps the 0.3 pixel next to the 0.9 and drops the lone 0.4:
+
+    >>> scores = np.array([[0.0, 0.3, 0.9, 0.0, 0.4]])
+    >>> compute_mask(scores, 0.5, kernel_size=0, low_threshold=0.2)
+    array([[  0, 255, 255,   0,   0]], dtype=uint8)
     """
-    threshold = _validate.check_real(threshold, "threshold")
+    if not (isinstance(threshold, str) and threshold == "otsu"):
+        if isinstance(threshold, str):
+            raise ValueError(f"threshold must be a number or 'otsu', got {threshold!r}")
+        threshold = _validate.check_real(threshold, "threshold")
+    if low_threshold is not None:
+        low_threshold = _validate.check_real(low_threshold, "low_threshold")
+        if not isinstance(threshold, str) and low_threshold > threshold:
+            raise ValueError(
+                f"low_threshold must not exceed threshold, got {low_threshold} > {threshold}"
+            )
     kernel_size = _validate.check_kernel_size(kernel_size)
+    cleaning = _validate.check_choice(cleaning, CLEANINGS, "cleaning")
+    connectivity = _validate.check_connectivity(connectivity)
+    min_area = _validate.check_non_negative_int(min_area, "min_area")
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     out = np.empty(maps.shape, np.uint8)
     for index, scores in enumerate(maps):
-        mask = open_close(threshold_mask(scores, threshold), kernel_size)
+        high = otsu_threshold(scores) if threshold == "otsu" else threshold
+        if low_threshold is None:
+            mask = threshold_mask(scores, high)
+        else:
+            mask = hysteresis_mask(scores, min(low_threshold, high), high, connectivity)
+        if cleaning == "open_close":
+            mask = open_close(mask, kernel_size)
+        else:
+            mask = open_by_reconstruction(mask, kernel_size, connectivity)
+        if min_area > 1:
+            mask = remove_small_regions(mask, min_area, connectivity)
         np.multiply(mask, 255, out=out[index], casting="unsafe")
     return out if is_batch else out[0]

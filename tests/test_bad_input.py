@@ -113,8 +113,29 @@ def test_nan_threshold():
 
 
 def test_threshold_of_wrong_type():
-    with pytest.raises(TypeError, match=r"threshold must be a real number, got '0.5'"):
+    with pytest.raises(TypeError, match=r"threshold must be a real number, got \[0.5\]"):
+        compute_mask(MAP, [0.5])
+
+
+def test_threshold_string_other_than_otsu():
+    with pytest.raises(ValueError, match=r"threshold must be a number or 'otsu', got '0.5'"):
         compute_mask(MAP, "0.5")
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"low_threshold": 0.9}, ValueError, r"low_threshold must not exceed threshold"),
+        ({"low_threshold": float("nan")}, ValueError, r"low_threshold must be a number"),
+        ({"cleaning": "erode"}, ValueError, r"cleaning must be one of 'open_close', 'reconstr"),
+        ({"connectivity": 6}, ValueError, r"connectivity must be 4 or 8, got 6"),
+        ({"min_area": -2}, ValueError, r"min_area must be a non-negative integer, got -2"),
+        ({"min_area": 2.5}, TypeError, r"min_area must be a non-negative integer, got 2.5"),
+    ],
+)
+def test_bad_compute_mask_options(options, error, message):
+    with pytest.raises(error, match=message):
+        compute_mask(MAP, 0.5, **options)
 
 
 @pytest.mark.parametrize(

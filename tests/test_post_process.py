@@ -34,7 +34,11 @@ from anomaly_viz.normalize import normalize_clip
             ["anomaly_map", "image", "alpha", "gamma", "normalize"],
             ["colormap", "vmin", "vmax"],
         ),
-        (compute_mask, ["anomaly_map", "threshold", "kernel_size"], []),
+        (
+            compute_mask,
+            ["anomaly_map", "threshold", "kernel_size"],
+            ["low_threshold", "cleaning", "connectivity", "min_area"],
+        ),
     ],
 )
 def test_signatures_match_anomalib(function, positional, keyword_only):

@@ -1,0 +1,206 @@
+"""Labels, region measurements, small-region removal and boxes."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from strategies import shapes_2d
+
+from anomaly_viz.regions import (
+    Region,
+    label_regions,
+    masks_to_boxes,
+    measure_regions,
+    remove_small_regions,
+)
+
+
+def disc(shape, centre, radius):
+    rows, cols = np.indices(shape)
+    return (rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 <= radius**2
+
+
+# ------------------------------------------------------------ known answers
+
+
+def test_square():
+    mask = np.zeros((8, 8), bool)
+    mask[2:5, 3:6] = True
+    scores = np.where(mask, 0.5, 0.0)
+    scores[3, 5] = 0.9
+    (region,) = measure_regions(scores, mask)
+    assert region == Region(1, 9, (3, 2, 5, 4), (3.0, 4.0), 0.9, pytest.approx(0.5444444), (3, 5))
+
+
+def test_two_touching_discs_are_one_region():
+    mask = disc((9, 13), (4, 4), 2) | disc((9, 13), (4, 8), 2)
+    for connectivity in (4, 8):
+        _labels, count = label_regions(mask, connectivity)
+        assert count == 1
+    (region,) = measure_regions(mask.astype(float), mask)
+    assert region.area == 25  # two discs of 13 pixels sharing one
+    assert region.box == (2, 2, 10, 6)
+    assert region.centroid == (4.0, 6.0)
+
+
+def test_corner_touching_squares_depend_on_connectivity():
+    mask = np.zeros((6, 6), bool)
+    mask[0:2, 0:2] = True
+    mask[2:4, 2:4] = True
+    assert len(measure_regions(mask, mask)) == 1
+    assert len(measure_regions(mask, mask, connectivity=4)) == 2
+
+
+def test_ring_centroid_lies_in_its_hole():
+    mask = np.zeros((9, 9), bool)
+    mask[1:8, 1:8] = True
+    mask[3:6, 3:6] = False
+    (region,) = measure_regions(mask.astype(float), mask)
+    assert region.area == 40
+    assert region.box == (1, 1, 7, 7)
+    assert region.centroid == (4.0, 4.0) and not mask[4, 4]
+
+
+def test_region_on_the_image_border():
+    mask = np.zeros((5, 6), bool)
+    mask[3:, 4:] = True
+    (region,) = measure_regions(np.ones((5, 6)), mask)
+    assert region.box == (4, 3, 5, 4)
+    assert region.area == 4
+
+
+def test_single_pixel():
+    mask = np.zeros((7, 7), bool)
+    mask[2, 5] = True
+    scores = np.zeros((7, 7))
+    scores[2, 5] = 3.5
+    (region,) = measure_regions(scores, mask)
+    assert region == Region(1, 1, (5, 2, 5, 2), (2.0, 5.0), 3.5, 3.5, (2, 5))
+    boxes, box_scores = masks_to_boxes(mask, scores)
+    np.testing.assert_array_equal(boxes, [[5, 2, 5, 2]])
+    np.testing.assert_array_equal(box_scores, [3.5])
+
+
+def test_sorted_by_maximum_score():
+    scores = np.zeros((5, 9))
+    scores[1, 1], scores[1, 4], scores[1, 7] = 0.6, 0.9, 0.7
+    regions = measure_regions(scores, scores > 0)
+    assert [r.max_score for r in regions] == [0.9, 0.7, 0.6]
+    assert [r.label for r in regions] == [2, 3, 1]
+
+
+def test_nan_scores_left_out_of_the_statistics():
+    scores = np.array([[np.nan, 2.0, 4.0, 0.0, np.nan]])
+    mask = np.array([[1, 1, 1, 0, 1]])
+    first, second = measure_regions(scores, mask)
+    assert (first.max_score, first.mean_score, first.peak) == (4.0, 3.0, (0, 2))
+    assert np.isnan(second.max_score) and np.isnan(second.mean_score)
+
+
+def test_empty_mask():
+    assert measure_regions(np.ones((3, 3)), np.zeros((3, 3))) == []
+    boxes, scores = masks_to_boxes(np.zeros((3, 3)))
+    assert boxes.shape == (0, 4) and scores.shape == (0,)
+
+
+def test_min_area_and_compute_mask_masks():
+    mask = np.zeros((6, 6), np.uint8)
+    mask[0:3, 0:3] = 255
+    mask[5, 5] = 255
+    assert [r.area for r in measure_regions(np.ones((6, 6)), mask, min_area=2)] == [9]
+
+
+def test_batches():
+    rng = np.random.default_rng(3)
+    maps = rng.random((3, 6, 7))
+    masks = maps > 0.6
+    per_map = measure_regions(maps, masks)
+    assert len(per_map) == 3
+    for index in range(3):
+        assert per_map[index] == measure_regions(maps[index], masks[index])
+    boxes, scores = masks_to_boxes(masks, maps)
+    for index in range(3):
+        single_boxes, single_scores = masks_to_boxes(masks[index], maps[index])
+        np.testing.assert_array_equal(boxes[index], single_boxes)
+        np.testing.assert_array_equal(scores[index], single_scores)
+
+
+def test_as_row_is_flat():
+    row = Region(2, 3, (1, 2, 3, 4), (2.5, 1.5), 0.75, 0.5, (2, 1)).as_row()
+    assert list(row) == [
+        "label", "area", "x1", "y1", "x2", "y2", "centroid_row", "centroid_col",
+        "max_score", "mean_score", "peak_row", "peak_col",
+    ]  # fmt: skip
+
+
+# --------------------------------------------------------------- properties
+
+masks = shapes_2d(14).flatmap(lambda shape: hnp.arrays(np.bool_, shape))
+maps_and_masks = shapes_2d(12).flatmap(
+    lambda shape: st.tuples(
+        hnp.arrays(np.float64, shape, elements=st.floats(-5, 5)), hnp.arrays(np.bool_, shape)
+    )
+)
+
+
+@given(pair=maps_and_masks, connectivity=st.sampled_from([4, 8]))
+def test_areas_add_up_and_boxes_are_tight(pair, connectivity):
+    scores, mask = pair
+    regions = measure_regions(scores, mask, connectivity)
+    assert sum(region.area for region in regions) == mask.sum()
+    labels, count = label_regions(mask, connectivity)
+    assert len(regions) == count
+    for region in regions:
+        inside = labels == region.label
+        x1, y1, x2, y2 = region.box
+        rows, cols = np.nonzero(inside)
+        assert (rows.min(), rows.max(), cols.min(), cols.max()) == (y1, y2, x1, x2)
+        assert region.max_score == scores[inside].max() == scores[region.peak]
+        assert region.mean_score == pytest.approx(scores[inside].mean())
+        assert labels[region.peak] == region.label
+
+
+@given(mask=masks, min_area=st.integers(0, 10), connectivity=st.sampled_from([4, 8]))
+def test_removing_small_regions_never_adds_a_pixel(mask, min_area, connectivity):
+    kept = remove_small_regions(mask, min_area, connectivity)
+    assert not (kept & ~mask).any()
+    regions = measure_regions(mask, mask, connectivity)
+    assert kept.sum() == sum(r.area for r in regions if r.area >= min_area)
+
+
+@given(mask=masks)
+def test_boxes_match_the_regions(mask):
+    boxes, scores = masks_to_boxes(mask)
+    regions = sorted(measure_regions(mask, mask), key=lambda region: region.label)
+    np.testing.assert_array_equal(boxes, np.array([r.box for r in regions]).reshape(-1, 4))
+    np.testing.assert_array_equal(scores, np.ones(len(regions)))
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: label_regions(np.zeros((3, 3)), connectivity=6), ValueError,
+         r"connectivity must be 4 or 8, got 6"),
+        (lambda: label_regions(np.zeros((2, 3, 3))), ValueError, r"mask must be one 2-D array"),
+        (lambda: label_regions(np.zeros(3)), ValueError, r"mask must be 2-D"),
+        (lambda: remove_small_regions(np.zeros((3, 3)), -1), ValueError,
+         r"min_area must be a non-negative integer"),
+        (lambda: measure_regions(np.zeros((3, 3)), np.zeros((3, 4))), ValueError,
+         r"mask and anomaly_map must have the same height and width"),
+        (lambda: measure_regions(np.zeros((2, 3, 3)), np.zeros((3, 3, 3))), ValueError,
+         r"anomaly_map holds 2 items but mask holds 3"),
+        (lambda: measure_regions(np.zeros((3, 3)), np.full((3, 3), np.nan)), ValueError,
+         r"mask must not hold NaN"),
+        (lambda: masks_to_boxes(np.zeros((3, 3)), np.zeros((4, 3))), ValueError,
+         r"anomaly_maps and masks must have the same height and width"),
+        (lambda: masks_to_boxes(np.zeros((3, 3), complex)), TypeError,
+         r"masks must hold real numbers"),
+    ],
+)  # fmt: skip
+def test_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
