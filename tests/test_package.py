@@ -88,3 +88,15 @@ def test_example_writes_non_blank_pngs(script, tmp_path):
     for png in pngs:
         picture = iio.imread(png)
         assert picture.size and np.ptp(picture) > 0, f"{png.name} is blank"
+
+
+def test_readme_demo_command_runs(tmp_path):
+    text = (ROOT / "README.rst").read_text()
+    assert "$ anomaly-viz demo -o demo" in text
+    script = Path(sys.executable).with_name("anomaly-viz")
+    result = subprocess.run(
+        [str(script), "demo", "-o", "demo"], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"}, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "demo" / "figure.png").exists()
