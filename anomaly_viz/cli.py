@@ -338,7 +338,7 @@ def _demo(args: argparse.Namespace) -> int:
     )
     try:
         buffer = text_io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=100)
+        figure.savefig(buffer, format="png", dpi=args.dpi)
     finally:
         plt.close(figure)
     run = _Run(1)
@@ -375,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
         "a photo from matplotlib's sample data with a synthetic defect.",
     )  # fmt: skip
     demo.add_argument("-o", "--output", default="anomaly-viz-demo", help="output folder")
+    demo.add_argument("--dpi", type=float, default=100.0, help="resolution of figure.png")
     demo.set_defaults(run=_demo)
 
     overlay = commands.add_parser(

@@ -217,6 +217,12 @@ def check_not_an_input(output: PathLike, inputs: Iterable[PathLike]) -> None:
             raise FileProblem(output, "is also an input; refusing to overwrite it")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomically(path: PathLike, write: Callable[[str], None]) -> Path:
     """Call ``write(temporary_path)``, then rename the file into `path`."""
     path = Path(path)
@@ -227,6 +233,7 @@ def _write_atomically(path: PathLike, write: Callable[[str], None]) -> Path:
     os.close(handle)
     try:
         write(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; use what open() would
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

@@ -214,7 +214,12 @@ def _measure(scores: np.ndarray, binary: np.ndarray, connectivity: int) -> list[
         means = finite_sum[1:] / finite_count
     ranked = np.where(np.isnan(scores), -np.inf, scores).astype(np.float64)
     maxima = ndimage.maximum(ranked, labels, index)
-    peaks = ndimage.maximum_position(ranked, labels, index)
+    # The first pixel (raster order) of each region that holds its maximum;
+    # ndimage.maximum_position would return the last one on ties.
+    region_max = np.concatenate([[np.inf], maxima])[flat]
+    hits = np.flatnonzero((flat > 0) & (ranked.ravel() == region_max))
+    _, first = np.unique(flat[hits], return_index=True)
+    peaks = np.column_stack(np.unravel_index(hits[first], labels.shape))
     any_valid = ndimage.maximum(~np.isnan(scores), labels, index)
     regions = []
     for position, slices in enumerate(ndimage.find_objects(labels)):

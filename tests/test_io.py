@@ -58,3 +58,10 @@ def test_failed_write_leaves_nothing(tmp_path):
     with pytest.raises(FileProblem, match=r"bad.png: cannot be written"):
         write_image(tmp_path / "bad.png", np.zeros((2, 2), np.complex128))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    (tmp_path / "plain.txt").write_text("x")
+    expected = (tmp_path / "plain.txt").stat().st_mode & 0o777
+    written = write_text(tmp_path / "atomic.txt", "x")
+    assert written.stat().st_mode & 0o777 == expected

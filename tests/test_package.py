@@ -100,3 +100,16 @@ def test_readme_demo_command_runs(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo" / "figure.png").exists()
+
+
+def test_pictures_in_the_docs_exist_and_come_from_the_examples():
+    sources = " ".join(p.read_text() for p in (ROOT / "examples").glob("plot_*.py"))
+    referenced = set()
+    for document in [ROOT / "README.rst", *sorted((ROOT / "docs").glob("*.rst"))]:
+        for target in re.findall(r"^\.\. image:: (\S+)", document.read_text(), re.MULTILINE):
+            path = (document.parent / target).resolve()
+            assert path.is_file(), f"{document.name} shows a missing picture {target}"
+            referenced.add(path.name)
+    assert referenced, "no pictures referenced"
+    for name in referenced - {"demo_figure.png"}:  # that one is `anomaly-viz demo`'s figure.png
+        assert f'"{name}"' in sources, f"{name} is not written by any example"

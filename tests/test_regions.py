@@ -90,6 +90,12 @@ def test_sorted_by_maximum_score():
     assert [r.label for r in regions] == [2, 3, 1]
 
 
+def test_peak_is_the_first_maximum_in_raster_order():
+    scores = np.array([[0.5, 0.9, 0.2], [0.9, 0.1, 0.9]])
+    (region,) = measure_regions(scores, np.ones((2, 3)))
+    assert region.peak == (0, 1)
+
+
 def test_nan_scores_left_out_of_the_statistics():
     scores = np.array([[np.nan, 2.0, 4.0, 0.0, np.nan]])
     mask = np.array([[1, 1, 1, 0, 1]])
