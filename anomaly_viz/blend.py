@@ -22,6 +22,8 @@ mode           layer                 ``w_layer``        ``w_image``
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -55,6 +57,15 @@ def weighted_sum_into(
     None (weight 0); the weights are floats or float64 ``(H, W)`` arrays.
     Works through blocks of rows.
     """
+    if (
+        isinstance(layer_weight, float)
+        and isinstance(image_weight, float)
+        and layer is not None
+        and layer.dtype == np.uint8
+        and image.dtype == np.uint8
+        and layer.shape == image.shape
+    ):
+        return _lookup_into(out, layer, image, _pair_table(layer_weight, image_weight, gamma))
     height, width = out.shape[:2]
     step = max(1, _CHUNK // (3 * width))
     for top in range(0, height, step):
@@ -66,6 +77,39 @@ def weighted_sum_into(
         np.rint(total, out=total)
         np.clip(total, 0, 255, out=total)
         out[rows] = total
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _pair_table(layer_weight: float, image_weight: float, gamma: float) -> np.ndarray:
+    """The weighted sum for every pair of uint8 values, ``table[layer * 256 + image]``.
+
+    Computed with the very operations of :func:`weighted_sum_into`, in the
+    same order, so that looking a pair up gives the same byte.
+    """
+    layer = np.arange(256, dtype=np.uint8)[:, np.newaxis]
+    image = np.arange(256, dtype=np.uint8)[np.newaxis, :]
+    total = image * image_weight
+    total = total + layer * layer_weight
+    total += gamma
+    np.rint(total, out=total)
+    np.clip(total, 0, 255, out=total)
+    table = total.astype(np.uint8).ravel()
+    table.setflags(write=False)
+    return table
+
+
+def _lookup_into(
+    out: np.ndarray, layer: np.ndarray, image: np.ndarray, table: np.ndarray
+) -> np.ndarray:
+    """``out = table[layer * 256 + image]`` for uint8 arrays, chunk by chunk."""
+    flat_layer, flat_image, flat_out = layer.reshape(-1), image.reshape(-1), out.reshape(-1)
+    for start in range(0, flat_out.size, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        pair = flat_layer[part].astype(np.uint16)
+        pair <<= 8
+        pair |= flat_image[part]
+        np.take(table, pair, out=flat_out[part])
     return out
 
 

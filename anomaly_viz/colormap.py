@@ -210,12 +210,55 @@ def apply_colormap(values: ArrayLike, colormap: ColormapLike = "jet") -> np.ndar
     return take_colors(_as_array(values, "values"), lookup_table(colormap))
 
 
-def take_colors(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Rows of a ``(N + 1, 3)`` table for values in [0, 1] (NaN -> row N)."""
+def _packed(table: np.ndarray) -> np.ndarray:
+    """The table's rows as one uint32 each, bytes R, G, B, 0 in memory order."""
+    packed = np.zeros(len(table), np.uint32)
+    packed.view(np.uint8).reshape(-1, 4)[:, :3] = table
+    return packed
+
+
+def _store_rgb(out: np.ndarray, words: np.ndarray) -> None:
+    """Write the R, G, B bytes of each uint32 in `words` into the bytes of `out`.
+
+    Pixel p takes bytes 3p .. 3p+2 of the C-contiguous `out`. Each word is
+    stored whole at byte 3p, so its fourth (zero) byte lands on 3p+3 and is
+    overwritten by the next pixel's store: one 4-byte store per pixel,
+    about twice as fast as copying 3-byte rows with ``np.take(axis=0)``. The
+    last pixel is copied byte-wise so that nothing is written past `out`.
+    """
+    flat, words = out.reshape(-1), words.reshape(-1)
+    count = words.size
+    if count > 1:
+        overlapping = np.ndarray((count - 1,), np.uint32, buffer=flat, strides=(3,))
+        overlapping[...] = words[:-1]
+    flat[-3:] = words[-1:].view(np.uint8)[:3]
+
+
+@functools.lru_cache(maxsize=1)
+def _overlapping_stores_work() -> bool:
+    """Check once that NumPy stores the words in order (it always has)."""
+    table = np.arange(30, dtype=np.uint8).reshape(10, 3)
+    index = np.array([3, 1, 4, 1, 5, 9, 2, 6])
+    out = np.empty((8, 3), np.uint8)
+    _store_rgb(out, np.take(_packed(table), index))
+    return bool(np.array_equal(out, table[index]))
+
+
+def take_colors(values: np.ndarray, table: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Rows of a ``(N + 1, 3)`` table for values in [0, 1] (NaN -> row N), into `out`."""
     n = table.shape[0] - 1
     if values.dtype.kind != "f":
         values = values.astype(np.float64)
     scaled = np.multiply(values, n)  # in the values' own float type, as matplotlib
     np.clip(scaled, 0, n - 1, out=scaled)  # NaN passes through clip
-    scaled[np.isnan(scaled)] = n
-    return table[scaled.astype(np.intp)]
+    nan = np.isnan(scaled)
+    if nan.any():
+        scaled[nan] = n
+    index = scaled.astype(np.intp)
+    if out is None:
+        out = np.empty((*values.shape, 3), np.uint8)
+    if out.flags.c_contiguous and _overlapping_stores_work():
+        _store_rgb(out, np.take(_packed(table), index))
+    else:
+        np.take(table, index, axis=0, out=out)
+    return out

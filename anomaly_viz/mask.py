@@ -275,12 +275,17 @@ def open_close(mask: ArrayLike, kernel_size: int) -> np.ndarray:
 
     Opening (erosion, then dilation) removes specks smaller than the
     square; closing (dilation, then erosion) fills holes and gaps smaller
-    than it. Both are computed by :mod:`scipy.ndimage` as if the image went
-    on beyond its border by repeating its edge pixels, so a defect touching
-    the border is treated like one inside: the mask is padded by
-    ``2 * kernel_size`` pixels in NumPy's ``"edge"`` mode, opened and closed
-    with ``np.ones((kernel_size, kernel_size), bool)`` and cropped back.
-    Even sizes give a true opening and closing (idempotent, no shift).
+    than it. Both are computed as if the image went on beyond its border by
+    repeating its edge pixels, so a defect touching the border is treated
+    like one inside: the mask is padded by ``2 * kernel_size`` pixels in
+    NumPy's ``"edge"`` mode, opened and closed with a
+    ``kernel_size`` x ``kernel_size`` square and cropped back. The result is
+    exactly that of ``scipy.ndimage.binary_opening`` then
+    ``binary_closing`` with ``np.ones((kernel_size, kernel_size), bool)``
+    on the padded mask (the tests compare pixel for pixel); it is computed
+    as separable row and column passes of shifted ANDs and ORs, many times
+    faster. Even sizes give a true opening and closing (idempotent, no
+    shift).
 
     Parameters
     ----------
@@ -321,10 +326,59 @@ def open_close(mask: ArrayLike, kernel_size: int) -> np.ndarray:
     binary = _one_mask(mask)
     if kernel_size <= 1:
         return binary
-    from scipy import ndimage  # imported here: scipy.ndimage takes ~0.3 s to import
-
     pad = 2 * kernel_size
-    square = np.ones((kernel_size, kernel_size), bool)
     padded = np.pad(binary, pad, mode="edge")
-    cleaned = ndimage.binary_closing(ndimage.binary_opening(padded, square), square)
+    opened = _dilate(_erode(padded, kernel_size), kernel_size)
+    cleaned = _erode(_dilate(opened, kernel_size), kernel_size)
     return np.ascontiguousarray(cleaned[pad:-pad, pad:-pad])
+
+
+# scipy.ndimage's binary erosion and dilation with np.ones((k, k)) and
+# border_value=0, computed as two 1-D passes (a square is a row times a
+# column) of k shifted ANDs or ORs: a few fast passes over bool arrays
+# instead of a k*k neighbourhood per pixel. The square's centre is
+# k // 2, as in scipy: erosion looks at offsets -c .. k-1-c, and dilation
+# at the reflected offsets c-(k-1) .. c, so that an opening with an even
+# square does not shift (tests compare with scipy pixel for pixel).
+
+
+def _along(array: np.ndarray, axis: int, begin: int, end: int) -> np.ndarray:
+    """``array[begin:end]`` along `axis` (a view)."""
+    index = [slice(None)] * array.ndim
+    index[axis] = slice(begin, end)
+    return array[tuple(index)]
+
+
+def _all_in_window(mask: np.ndarray, size: int, start: int, axis: int) -> np.ndarray:
+    """``out[i] = all(mask[i + start : i + start + size])``; outside the array is False."""
+    length = mask.shape[axis]
+    out = np.zeros_like(mask)
+    first, last = max(0, -start), min(length, length - (start + size - 1))
+    if first < last:  # the i whose whole window lies inside
+        result = _along(mask, axis, first + start, last + start).copy()
+        for shift in range(1, size):
+            result &= _along(mask, axis, first + start + shift, last + start + shift)
+        _along(out, axis, first, last)[...] = result
+    return out
+
+
+def _any_in_window(mask: np.ndarray, size: int, start: int, axis: int) -> np.ndarray:
+    """``out[i] = any(mask[i + start : i + start + size])``; outside the array is False."""
+    length = mask.shape[axis]
+    out = np.zeros_like(mask)
+    for offset in range(start, start + size):
+        begin, end = max(0, -offset), min(length, length - offset)
+        if begin < end:
+            target = _along(out, axis, begin, end)
+            target |= _along(mask, axis, begin + offset, end + offset)
+    return out
+
+
+def _erode(mask: np.ndarray, size: int) -> np.ndarray:
+    start = -(size // 2)
+    return _all_in_window(_all_in_window(mask, size, start, 0), size, start, 1)
+
+
+def _dilate(mask: np.ndarray, size: int) -> np.ndarray:
+    start = size // 2 - (size - 1)
+    return _any_in_window(_any_in_window(mask, size, start, 0), size, start, 1)

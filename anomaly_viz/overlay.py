@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate
+from ._blocks import row_blocks
 from .blend import MODES, mode_into
 from .colormap import ColormapLike, lookup_table, take_colors
 from .normalize import Normalization, fit_normalization
@@ -163,12 +164,14 @@ def overlay(
         photo = images[index % len(images)]
         fit = _fit(scores, options)
         scores = scores_at(scores, size)
-        values = fit(scores)
-        heatmap = take_colors(values, table) if mode in ("blend", "alpha") else None
-        mode_into(out[index], mode, photo, values, heatmap, alpha, gamma)
-        if threshold is not None:
-            cold = ~(scores > threshold)
-            out[index][cold] = _plain(photo)[cold]
+        for rows in row_blocks(*size):
+            values = fit(scores[rows])
+            heatmap = take_colors(values, table) if mode in ("blend", "alpha") else None
+            target = out[index, rows]
+            mode_into(target, mode, photo[rows], values, heatmap, alpha, gamma)
+            if threshold is not None:
+                cold = ~(scores[rows] > threshold)
+                target[cold] = _plain(photo[rows])[cold]
     return out if map_batch or image_batch else out[0]
 
 
@@ -228,8 +231,10 @@ def heatmap_rgba(
     out = np.empty((len(maps), *size, 4), np.uint8)
     for index, scores in enumerate(maps):
         fit = _fit(scores, options)
-        values = fit(scores_at(scores, size))
-        out[index, ..., :3] = take_colors(values, table)
-        opacity = np.nan_to_num(values * 255.0, nan=0.0)
-        out[index, ..., 3] = np.rint(opacity, out=opacity)
+        scores = scores_at(scores, size)
+        for rows in row_blocks(*size):
+            values = fit(scores[rows])
+            out[index, rows, :, :3] = take_colors(values, table)
+            opacity = np.nan_to_num(values * 255.0, nan=0.0)
+            out[index, rows, :, 3] = np.rint(opacity, out=opacity)
     return out if is_batch else out[0]

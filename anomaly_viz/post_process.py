@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate
+from ._blocks import row_blocks
 from .colormap import ColormapLike, lookup_table, take_colors
 from .mask import (
     hysteresis_mask,
@@ -125,7 +126,8 @@ def anomaly_map_to_color_map(
     out = np.empty((*maps.shape, 3), np.uint8)
     for index, scores in enumerate(maps):
         fit = fit_normalization(scores, normalization, vmin=vmin, vmax=vmax)
-        out[index] = take_colors(fit(scores), table)
+        for rows in row_blocks(*scores.shape):
+            take_colors(fit(scores[rows]), table, out=out[index, rows])
     return out if is_batch else out[0]
 
 

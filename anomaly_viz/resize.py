@@ -28,17 +28,22 @@ def _axis_weights(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.nda
 def _interpolate(
     scores: np.ndarray, rows: tuple[np.ndarray, ...], cols: tuple[np.ndarray, ...]
 ) -> np.ndarray:
-    """Separable linear interpolation: along rows, then along columns."""
+    """Separable linear interpolation: along columns, then along rows.
+
+    Columns first, while the map is still small; the row step then copies
+    whole contiguous rows.
+    """
     dtype = scores.dtype
-    top, bottom, row_weight = rows
-    row_weight = row_weight.astype(dtype)[:, np.newaxis]
-    half = scores[top] * (1 - row_weight)
-    half += scores[bottom] * row_weight
     left, right, col_weight = cols
     col_weight = col_weight.astype(dtype)
-    out = np.take(half, left, axis=1)  # take keeps C order, half[:, left] would not
-    out *= 1 - col_weight
-    out += np.take(half, right, axis=1) * col_weight
+    half = np.take(scores, left, axis=1)  # take keeps C order, scores[:, left] would not
+    half *= 1 - col_weight
+    half += np.take(scores, right, axis=1) * col_weight
+    top, bottom, row_weight = rows
+    row_weight = row_weight.astype(dtype)[:, np.newaxis]
+    out = half[top]
+    out *= 1 - row_weight
+    out += half[bottom] * row_weight
     return out
 
 

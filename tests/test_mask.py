@@ -218,3 +218,11 @@ def test_compute_mask_options():
     np.testing.assert_array_equal(otsu == 255, scores > 0.3)
     small = compute_mask(scores, 0.2, 0, min_area=2)
     assert small[7, 7] == 0 and small[1, 1] == 255
+
+
+@pytest.mark.parametrize("k", range(2, 13))
+def test_open_close_equals_reference_for_larger_kernels(k):
+    rng = np.random.default_rng(k)
+    mask = ndimage.binary_dilation(rng.random((40, 33)) > 0.93, np.ones((3, 3)))
+    mask |= rng.random((40, 33)) > 0.9
+    np.testing.assert_array_equal(open_close(mask, k), padded_reference(mask, k))

@@ -1,0 +1,295 @@
+"""anomaly_viz against anomalib's OpenCV recipes, timed side by side.
+
+``python benchmarks/run.py [--repeat N] [--rst | --markdown]`` needs
+``pip install -e ".[bench]"`` (OpenCV and scikit-image, imported only here).
+One process, one thread, the same inputs for everyone (float32 maps of
+Gaussian blobs plus noise scaled to [0, 1], random uint8 RGB images, fixed
+seed); one warm-up call, then medians of the timed calls in ms. ratio =
+anomaly_viz / other: below 1, anomaly_viz is faster. ``--quick`` runs tiny
+sizes once without needing OpenCV (the test suite's smoke test).
+"""
+
+# ruff: noqa: E402 (the thread variables must be set before numpy and cv2 load)
+import os
+
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import argparse
+import datetime
+import functools
+import gc
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+
+import matplotlib
+import numpy as np
+import scipy
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from anomaly_viz import anomaly_map_to_color_map, compute_mask, superimpose_anomaly_map
+
+try:
+    import cv2
+
+    cv2.setNumThreads(1)
+except ImportError:
+    cv2 = None
+try:
+    import skimage
+    from skimage import morphology
+except ImportError:
+    skimage = morphology = None
+
+INSTALL_HINT = 'pip install -e ".[bench]"'
+SEED = 20240601
+ALPHA, GAMMA, THRESHOLD, KERNEL_SIZE = 0.4, 0.0, 0.5, 4
+OURS = "anomaly_viz"
+PURE = "matplotlib naive"  # the only baseline that needs neither OpenCV nor scikit-image
+
+# (height, width). Targets are checked at the second size, scaling compares the third with it,
+# and a map of the first size is also laid over an image of the second.
+FULL_SIZES = [(256, 256), (1024, 1024), (2160, 3840)]
+QUICK_SIZES = [(32, 32), (64, 64), (96, 128)]
+
+# (operation, baseline): the largest acceptable ratio at the reference size.
+TARGETS = {
+    ("color map", "anomalib cv2"): 1.0,
+    ("superimpose", "anomalib cv2"): 1.0,
+    ("superimpose resized", "resize + anomalib cv2"): 1.5,
+    ("compute_mask", "anomalib skimage"): 0.2,
+    ("superimpose", "matplotlib naive"): 1 / 3,
+}
+SCALING_SLACK, MEMORY_TARGET = 1.25, 3.0
+
+
+# ---- anomalib's recipes (anomalib.utils.post_process) and the naive matplotlib path ----
+
+
+def anomalib_color_map(anomaly_map):
+    anomaly_map = (anomaly_map - anomaly_map.min()) / np.ptp(anomaly_map)
+    anomaly_map = (anomaly_map * 255).astype(np.uint8)
+    return cv2.cvtColor(cv2.applyColorMap(anomaly_map, cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
+
+
+def anomalib_superimpose(anomaly_map, image):
+    heat = anomalib_color_map(anomaly_map)
+    return cv2.addWeighted(heat, ALPHA, image, 1 - ALPHA, GAMMA)
+
+
+def resized_anomalib_superimpose(anomaly_map, image):
+    height, width = image.shape[:2]
+    resized = cv2.resize(anomaly_map, (width, height), interpolation=cv2.INTER_LINEAR)
+    return anomalib_superimpose(resized, image)
+
+
+def anomalib_compute_mask(anomaly_map, threshold):
+    mask = np.zeros_like(anomaly_map).astype(np.uint8)
+    mask[anomaly_map > threshold] = 1
+    kernel = morphology.disk(KERNEL_SIZE)
+    mask = morphology.opening(mask, kernel)
+    mask *= 255
+    return mask
+
+
+def opencv_open_close(anomaly_map, threshold):
+    """The raw lower bound: threshold, then OpenCV's opening and closing."""
+    mask = (anomaly_map > threshold).astype(np.uint8)
+    mask *= 255
+    kernel = np.ones((KERNEL_SIZE, KERNEL_SIZE), np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+
+
+def naive_mpl(anomaly_map, image):
+    scores = anomaly_map.astype(np.float64)
+    normalized = (scores - scores.min()) / (scores.max() - scores.min())
+    heat = matplotlib.colormaps["jet"](normalized, bytes=True)[..., :3]
+    total = ALPHA * heat.astype(np.float64) + (1 - ALPHA) * image.astype(np.float64) + GAMMA
+    return np.clip(total, 0, 255).astype(np.uint8)
+
+
+# ---- inputs, timing, memory ----
+
+
+def make_inputs(rng, height, width):
+    """A float32 map in [0, 1] (five Gaussian blobs plus noise) and a uint8 RGB image."""
+    rows, cols = np.arange(height)[:, np.newaxis], np.arange(width)
+    scores = rng.normal(0.0, 0.05, (height, width))
+    for _ in range(5):
+        sigma = rng.uniform(0.03, 0.15) * min(height, width)
+        row, col = rng.uniform(0, height), rng.uniform(0, width)
+        scores += (
+            rng.uniform(0.3, 1.0)
+            * np.exp(-((rows - row) ** 2) / (2 * sigma**2))
+            * np.exp(-((cols - col) ** 2) / (2 * sigma**2))
+        )
+    scores = (scores - scores.min()) / np.ptp(scores)
+    image = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+    return scores.astype(np.float32), image
+
+
+def measure(fn, repeat):
+    """Median seconds of `repeat` calls of `fn()` after one warm-up call, garbage collector off."""
+    fn()
+    gc.collect()
+    gc.disable()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    gc.enable()
+    return statistics.median(times)
+
+
+def peak_memory_ratio(anomaly_map, image):
+    """Peak traced allocation of one superimpose call over the size of its output."""
+    gc.collect()
+    tracemalloc.start()
+    out = superimpose_anomaly_map(anomaly_map, image, normalize=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / out.nbytes
+
+
+# ---- the table ----
+
+# Every function takes (map, image); baselines are (name, function).
+OPERATIONS = [
+    (
+        "color map",
+        lambda m, i: anomaly_map_to_color_map(m),
+        [("anomalib cv2", lambda m, i: anomalib_color_map(m))],
+    ),
+    (
+        "superimpose",
+        lambda m, i: superimpose_anomaly_map(m, i, normalize=True),
+        [("anomalib cv2", anomalib_superimpose), (PURE, naive_mpl)],
+    ),
+    (
+        "compute_mask",
+        lambda m, i: compute_mask(m, THRESHOLD, KERNEL_SIZE),
+        [
+            ("anomalib skimage", lambda m, i: anomalib_compute_mask(m, THRESHOLD)),
+            ("cv2 open+close", lambda m, i: opencv_open_close(m, THRESHOLD)),
+        ],
+    ),
+]
+RESIZED = (
+    "superimpose resized",
+    lambda m, i: superimpose_anomaly_map(m, i, normalize=True),
+    [("resize + anomalib cv2", resized_anomalib_superimpose)],
+)
+
+
+def label(size):
+    return f"{size[1]}x{size[0]}"
+
+
+def cases(inputs):
+    """(operation, size label, size, inputs, our function, baselines) for every row group."""
+    for size, pair in inputs.items():
+        for operation in OPERATIONS:
+            yield (operation[0], label(size), size, pair, *operation[1:])
+    small, big = list(inputs)[:2]
+    pair = inputs[small][0], inputs[big][1]
+    yield (RESIZED[0], f"{label(small)} on {label(big)}", big, pair, *RESIZED[1:])
+
+
+def verdict(value, target):
+    return f"<= {target:.2f} {'met' if value <= target else 'NOT met'}"
+
+
+def format_table(header, rows, style):
+    """Plain aligned columns, an RST simple table or a Markdown table."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    if style == "markdown":
+        return "\n".join(
+            "| " + " | ".join(r) + " |" for r in [header, ["---"] * len(header), *rows]
+        )
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in [header, *rows]]
+    lines = [line.rstrip() for line in lines]
+    if style == "rst":
+        rule = "  ".join("=" * w for w in widths)
+        return "\n".join([rule, lines[0], rule, *lines[1:], rule])
+    return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
+
+
+def versions():
+    def version(module):
+        return getattr(module, "__version__", "not installed")
+
+    return (
+        f"date: {datetime.datetime.now().isoformat(timespec='seconds')}\n"
+        f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+        f"{platform.platform()}\n"
+        f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"matplotlib {matplotlib.__version__}, opencv {version(cv2)}, "
+        f"scikit-image {version(skimage)}"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one call: a smoke test")
+    parser.add_argument("--repeat", type=int, default=7, help="timed calls per function (7)")
+    style = parser.add_mutually_exclusive_group()
+    style.add_argument("--rst", dest="style", action="store_const", const="rst")
+    style.add_argument("--markdown", dest="style", action="store_const", const="markdown")
+    args = parser.parse_args(argv)
+    have_opencv = cv2 is not None and skimage is not None
+    if not (have_opencv or args.quick):
+        print(f"benchmarks/run.py needs OpenCV and scikit-image: {INSTALL_HINT}", file=sys.stderr)
+        return 2
+    sizes, repeat = (QUICK_SIZES, 1) if args.quick else (FULL_SIZES, max(1, args.repeat))
+    reference, large = sizes[1], sizes[2]
+    rng = np.random.default_rng(SEED)
+    inputs = {size: make_inputs(rng, *size) for size in sizes}
+    print(versions())
+    print(f"one thread; median of {repeat} call(s) after one warm-up; ratio = {OURS} / other")
+    if args.quick:
+        print("quick run: tiny sizes, the timings and targets mean nothing")
+    if not have_opencv:
+        print(f"skipped: the OpenCV and scikit-image comparisons ({INSTALL_HINT})")
+    rows, ours_ms, checks = [], {}, []
+    for operation, size_label, size, pair, ours, baselines in cases(inputs):
+        mine = ours_ms[operation, size] = measure(functools.partial(ours, *pair), repeat) * 1e3
+        baselines = [(name, fn) for name, fn in baselines if have_opencv or name == PURE]
+        if not baselines:
+            rows.append([operation, size_label, f"{mine:.2f}", "(skipped)", "-", "-", "-"])
+        at_reference = size == reference or operation == RESIZED[0]
+        for name, fn in baselines:
+            other = measure(functools.partial(fn, *pair), repeat) * 1e3
+            ratio, target = mine / other, TARGETS.get((operation, name)) if at_reference else None
+            if target is not None:
+                checks.append(ratio <= target)
+            met = verdict(ratio, target) if target else "-"
+            cells = [f"{mine:.2f}", name, f"{other:.2f}", f"{ratio:.2f}", met]
+            rows.append([operation, size_label, *cells])
+    header = ["operation", "size", f"{OURS} ms", "compared with", "other ms", "ratio", "target"]
+    print(format_table(header, rows, args.style))
+    pixels = (large[0] * large[1]) / (reference[0] * reference[1])
+    limit = SCALING_SLACK * pixels
+    for operation in ("superimpose", "color map"):
+        scaling = ours_ms[operation, large] / ours_ms[operation, reference]
+        checks.append(scaling <= limit)
+        print(
+            f"- scaling, {operation} {label(large)} / {label(reference)}: {scaling:.2f} "
+            f"(pixel ratio {pixels:.2f}; target {verdict(scaling, limit)})"
+        )
+    memory = peak_memory_ratio(*inputs[large])
+    checks.append(memory <= MEMORY_TARGET)
+    print(
+        f"- memory, superimpose at {label(large)}: peak traced allocation {memory:.2f} x output "
+        f"(target {verdict(memory, MEMORY_TARGET)})"
+    )
+    print(f"- targets met: {sum(checks)} of {len(checks)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
