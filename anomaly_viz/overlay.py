@@ -18,7 +18,7 @@ from ._blocks import row_blocks
 from .blend import MODES, mode_into
 from .colormap import ColormapLike, lookup_table, take_colors
 from .normalize import Normalization, fit_normalization
-from .resize import resize_bilinear
+from .resize import resize_bilinear, resized_rows
 
 #: The weight each mode uses when `alpha` is not given.
 DEFAULT_ALPHA = {"blend": 0.4, "alpha": 1.0, "gray": 0.5, "multiply": 1.0}
@@ -163,14 +163,15 @@ def overlay(
         scores = maps[index % len(maps)]
         photo = images[index % len(images)]
         fit = _fit(scores, options)
-        scores = scores_at(scores, size)
+        scores_in = resized_rows(scores, size)
         for rows in row_blocks(*size):
-            values = fit(scores[rows])
+            block = scores_in(rows)
+            values = fit(block)
             heatmap = take_colors(values, table) if mode in ("blend", "alpha") else None
             target = out[index, rows]
             mode_into(target, mode, photo[rows], values, heatmap, alpha, gamma)
             if threshold is not None:
-                cold = ~(scores[rows] > threshold)
+                cold = ~(block > threshold)
                 target[cold] = _plain(photo[rows])[cold]
     return out if map_batch or image_batch else out[0]
 
@@ -231,9 +232,9 @@ def heatmap_rgba(
     out = np.empty((len(maps), *size, 4), np.uint8)
     for index, scores in enumerate(maps):
         fit = _fit(scores, options)
-        scores = scores_at(scores, size)
+        scores_in = resized_rows(scores, size)
         for rows in row_blocks(*size):
-            values = fit(scores[rows])
+            values = fit(scores_in(rows))
             out[index, rows, :, :3] = take_colors(values, table)
             opacity = np.nan_to_num(values * 255.0, nan=0.0)
             out[index, rows, :, 3] = np.rint(opacity, out=opacity)

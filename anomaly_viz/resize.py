@@ -10,6 +10,8 @@ average (no anti-aliasing), as in scipy and torch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -25,26 +27,52 @@ def _axis_weights(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return left, right, source - left
 
 
+def _columns(scores: np.ndarray, cols: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Linear interpolation along the columns (the map is still small here)."""
+    left, right, weight = cols
+    weight = weight.astype(scores.dtype)
+    half = np.take(scores, left, axis=1)  # take keeps C order, scores[:, left] would not
+    half *= 1 - weight
+    half += np.take(scores, right, axis=1) * weight
+    return half
+
+
+def _rows(half: np.ndarray, rows: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Linear interpolation along the rows: whole contiguous rows are mixed."""
+    top, bottom, weight = rows
+    out = half[top]
+    out *= 1 - weight
+    out += half[bottom] * weight
+    return out
+
+
 def _interpolate(
     scores: np.ndarray, rows: tuple[np.ndarray, ...], cols: tuple[np.ndarray, ...]
 ) -> np.ndarray:
-    """Separable linear interpolation: along columns, then along rows.
+    """Separable linear interpolation: along columns, then along rows."""
+    top, bottom, weight = rows
+    return _rows(_columns(scores, cols), (top, bottom, weight.astype(scores.dtype)[:, np.newaxis]))
 
-    Columns first, while the map is still small; the row step then copies
-    whole contiguous rows.
+
+def resized_rows(scores: np.ndarray, shape: tuple[int, int]) -> Callable[[slice], np.ndarray]:
+    """Rows of the bilinearly resized map, computed block by block on demand.
+
+    For a checked float map: ``resized_rows(scores, shape)(rows)`` equals
+    ``resize_bilinear(scores, shape)[rows]`` without ever building the whole
+    resized map (the column pass runs once, on the small map; each call does
+    the row pass for its rows). A map with NaN or infinities is resized whole
+    by :func:`resize_bilinear`, whose rules for them need every row.
     """
-    dtype = scores.dtype
-    left, right, col_weight = cols
-    col_weight = col_weight.astype(dtype)
-    half = np.take(scores, left, axis=1)  # take keeps C order, scores[:, left] would not
-    half *= 1 - col_weight
-    half += np.take(scores, right, axis=1) * col_weight
-    top, bottom, row_weight = rows
-    row_weight = row_weight.astype(dtype)[:, np.newaxis]
-    out = half[top]
-    out *= 1 - row_weight
-    out += half[bottom] * row_weight
-    return out
+    if scores.shape == tuple(shape):
+        return lambda rows: scores[rows]
+    if not np.isfinite(scores).all():
+        whole = resize_bilinear(scores, shape)
+        return lambda rows: whole[rows]
+    height, width = shape
+    half = _columns(scores, _axis_weights(scores.shape[1], width))
+    top, bottom, weight = _axis_weights(scores.shape[0], height)
+    weight = weight.astype(scores.dtype)[:, np.newaxis]
+    return lambda rows: _rows(half, (top[rows], bottom[rows], weight[rows]))
 
 
 def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
