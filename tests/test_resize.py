@@ -76,3 +76,14 @@ def test_infinities():
 def test_constant_map_stays_constant(side):
     result = resize_bilinear(np.full((side, side + 1), 0.3), (2 * side + 1, 3))
     np.testing.assert_allclose(result, 0.3)
+
+
+@given(scores=score_maps(finite=False), shape=shapes_2d(20), step=st.integers(1, 7))
+def test_rows_on_demand_equal_the_whole_resize(scores, shape, step):
+    from anomaly_viz.resize import resized_rows
+
+    rows_of = resized_rows(scores, shape)
+    whole = resize_bilinear(scores, shape)
+    for top in range(0, shape[0], step):
+        rows = slice(top, min(top + step, shape[0]))
+        np.testing.assert_array_equal(rows_of(rows), whole[rows])
