@@ -47,6 +47,21 @@ def work_dtype(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.float64)
 
 
+def _stack_of_2d(array: np.ndarray, name: str) -> np.ndarray:
+    """Drop leading axes of length 1 down to 2-D; then 2-D or 3-D, and not empty."""
+    shape = array.shape
+    while array.ndim > 2 and array.shape[0] == 1:
+        array = array[0]
+    if array.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} must be 2-D (H, W) or a 3-D batch (N, H, W) after dropping "
+            f"leading axes of length 1, got shape {shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {shape}")
+    return array
+
+
 def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.ndarray, bool]:
     """Check anomaly maps and stack them as float ``(N, H, W)``.
 
@@ -63,16 +78,7 @@ def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.nd
     is_batch : bool
         False when the input was a single map.
     """
-    array = _as_array(anomaly_map, name)
-    while array.ndim > 2 and array.shape[0] == 1:
-        array = array[0]
-    if array.ndim not in (2, 3):
-        raise ValueError(
-            f"{name} must be 2-D (H, W) or a 3-D batch (N, H, W) after dropping "
-            f"leading axes of length 1, got shape {np.shape(anomaly_map)}"
-        )
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {np.shape(anomaly_map)}")
+    array = _stack_of_2d(_as_array(anomaly_map, name), name)
     array = array.astype(work_dtype(array.dtype), copy=False)
     if array.ndim == 2:
         return array[np.newaxis], False
@@ -238,15 +244,7 @@ def as_masks(mask: object, name: str = "mask") -> tuple[np.ndarray, bool]:
     is_batch : bool
         False when the input was a single mask.
     """
-    array = _as_array(mask, name)
-    while array.ndim > 2 and array.shape[0] == 1:
-        array = array[0]
-    if array.ndim not in (2, 3):
-        raise ValueError(
-            f"{name} must be 2-D (H, W) or a 3-D batch (N, H, W), got shape {np.shape(mask)}"
-        )
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {np.shape(mask)}")
+    array = _stack_of_2d(_as_array(mask, name), name)
     if array.dtype.kind == "f" and np.isnan(array).any():
         raise ValueError(f"{name} must not hold NaN: a mask is True (non-zero) or False (zero)")
     binary = array != 0

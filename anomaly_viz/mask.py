@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 
 from ._validate import (
     _as_array,
+    as_masks,
     as_score_maps,
     check_connectivity,
     check_kernel_size,
@@ -75,10 +76,10 @@ def threshold_mask(scores: ArrayLike, threshold: float) -> np.ndarray:
 
 
 def _one_mask(mask: ArrayLike) -> np.ndarray:
-    maps, is_batch = as_score_maps(mask, "mask")
+    masks, is_batch = as_masks(mask, "mask")
     if is_batch:
         raise ValueError(f"mask must be one 2-D mask, got shape {np.shape(mask)}")
-    return maps[0] != 0
+    return masks[0]
 
 
 def otsu_threshold(scores: ArrayLike, bins: int = 256) -> float:
@@ -265,7 +266,7 @@ def open_by_reconstruction(mask: ArrayLike, kernel_size: int, connectivity: int 
 
     pad = 2 * kernel_size
     padded = np.pad(binary, pad, mode="edge")
-    seeds = ndimage.binary_erosion(padded, np.ones((kernel_size, kernel_size), bool))
+    seeds = _erode(padded, kernel_size)
     grown = ndimage.binary_propagation(seeds, structure=structure(connectivity), mask=padded)
     return np.ascontiguousarray(grown[pad:-pad, pad:-pad])
 
