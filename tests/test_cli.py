@@ -348,3 +348,34 @@ def test_interrupted_write_leaves_no_half_written_file(files):
     assert result.returncode != 0
     assert (folder / "out.png").read_bytes() == b"the old, complete file"
     assert sorted(p.name for p in folder.iterdir()) == ["out.png", "photo.png", "scores.npy"]
+
+
+def test_progress_line_only_on_a_terminal(tmp_path):
+    import pty
+
+    images, maps = tmp_path / "images", tmp_path / "maps"
+    images.mkdir()
+    maps.mkdir()
+    for name in ("a", "b"):
+        iio.imwrite(images / f"{name}.png", np.zeros((4, 4, 3), np.uint8))
+        np.save(maps / f"{name}.npy", np.eye(4))
+    command = [sys.executable, "-m", "anomaly_viz", "overlay", str(images), str(maps), "-o"]
+    piped = subprocess.run([*command, str(tmp_path / "o1")], capture_output=True, text=True)
+    assert piped.returncode == 0 and piped.stderr == ""
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [*command, str(tmp_path / "o2")], stdout=subprocess.DEVNULL, stderr=follower
+    ) as process:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 1024)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"[1/2] a" in seen and b"[2/2] b" in seen
