@@ -358,7 +358,24 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``anomaly-viz``."""
+    """The argument parser of ``anomaly-viz``, with its four commands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Raises
+    ------
+    UsageError
+        From the parser's ``parse_args``, for a bad command line: one line,
+        instead of argparse's usage block and exit.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["mask", "m.npy", "--threshold", "otsu", "-o", "m.png"])
+    >>> args.command, args.mask_threshold, args.kernel_size
+    ('mask', 'otsu', 4)
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     parser = _Parser(
@@ -431,6 +448,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         0: done; 1: a folder run skipped some items; 2: an error.
+
+    Raises
+    ------
+    Exception
+        Only with ``--debug``: the error that stopped the run, with its
+        traceback; without it every error is one line on stderr and status 2.
 
     Examples
     --------

@@ -49,6 +49,11 @@ def sample_photo() -> np.ndarray:
     ndarray
         A new array.
 
+    Raises
+    ------
+    OSError
+        If matplotlib's sample data is missing (a broken installation).
+
     Examples
     --------
     >>> photo = sample_photo()
@@ -161,6 +166,11 @@ def demo_sample() -> Sample:
     Returns
     -------
     Sample
+
+    Raises
+    ------
+    OSError
+        If matplotlib's sample data is missing (a broken installation).
 
     Examples
     --------

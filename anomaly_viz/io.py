@@ -210,7 +210,31 @@ def read_map(
 
 
 def check_not_an_input(output: PathLike, inputs: Iterable[PathLike]) -> None:
-    """Refuse an output path that names one of the input files."""
+    """Refuse an output path that names one of the input files.
+
+    Parameters
+    ----------
+    output : str or path-like
+    inputs : iterable of path-like
+        Compared after resolving symbolic links and ``..``.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    FileProblem
+        If `output` is one of `inputs`.
+
+    Examples
+    --------
+    >>> check_not_an_input("out.png", ["photo.png", "map.npy"])
+    >>> check_not_an_input("./photo.png", ["photo.png"])
+    Traceback (most recent call last):
+    ...
+    anomaly_viz.io.FileProblem: ./photo.png: is also an input; refusing to overwrite it
+    """
     target = os.path.realpath(output)
     for source in inputs:
         if os.path.realpath(source) == target:

@@ -264,6 +264,14 @@ class Normalization:
     low, high : float
         The display scores that map to 0 and 1 (for ``sigmoid``: the map's
         finite range, kept for colorbars).
+
+    Examples
+    --------
+    >>> fit = Normalization("range", low=2.0, high=6.0)
+    >>> fit(np.array([1.0, 2.0, 3.0, 6.0, np.nan]))
+    array([0.  , 0.  , 0.25, 1.  ,  nan])
+    >>> fit.inverse([0.5])
+    array([4.])
     """
 
     normalization: str

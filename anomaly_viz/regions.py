@@ -51,6 +51,13 @@ class Region:
     peak : tuple of int
         ``(row, col)`` of the largest score (the first in raster order on
         ties).
+
+    Examples
+    --------
+    >>> scores = np.array([[0.2, 0.9], [0.0, 0.4]])
+    >>> (region,) = measure_regions(scores, scores > 0.1)
+    >>> region.area, region.box, region.peak, region.max_score
+    (3, (0, 0, 1, 1), (0, 1), 0.9)
     """
 
     label: int
