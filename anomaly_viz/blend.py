@@ -117,15 +117,16 @@ def mode_into(
     out: np.ndarray,
     mode: str,
     image: np.ndarray,
-    values: np.ndarray,
+    values: np.ndarray | None,
     heatmap: np.ndarray | None,
     alpha: float,
     gamma: float,
 ) -> np.ndarray:
     """Lay normalised `values` ``(H, W)`` over `image` in one of ``MODES``.
 
-    `heatmap` is the colours of `values` (needed by ``blend`` and
-    ``alpha`` only); all arrays checked and of one height and width.
+    `heatmap` is the colours of `values`, needed by ``blend`` and ``alpha``;
+    ``blend`` needs no `values` (None). All arrays checked and of one height
+    and width.
     """
     if mode == "blend":
         return weighted_sum_into(out, heatmap, alpha, image, 1.0 - alpha, gamma)

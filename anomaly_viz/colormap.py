@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import _as_array
+from .normalize import quantize
 
 if TYPE_CHECKING:
     from matplotlib.colors import Colormap, ListedColormap
@@ -244,21 +245,17 @@ def _overlapping_stores_work() -> bool:
     return bool(np.array_equal(out, table[index]))
 
 
-def take_colors(values: np.ndarray, table: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Rows of a ``(N + 1, 3)`` table for values in [0, 1] (NaN -> row N), into `out`."""
-    n = table.shape[0] - 1
-    if values.dtype.kind != "f":
-        values = values.astype(np.float64)
-    scaled = np.multiply(values, n)  # in the values' own float type, as matplotlib
-    np.clip(scaled, 0, n - 1, out=scaled)  # NaN passes through clip
-    nan = np.isnan(scaled)
-    if nan.any():
-        scaled[nan] = n
-    index = scaled.astype(np.intp)
+def colors_at(index: np.ndarray, table: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Rows ``table[index]`` of a ``(N + 1, 3)`` uint8 table, into `out` (made if None)."""
     if out is None:
-        out = np.empty((*values.shape, 3), np.uint8)
+        out = np.empty((*index.shape, 3), np.uint8)
     if out.flags.c_contiguous and _overlapping_stores_work():
         _store_rgb(out, np.take(_packed(table), index))
     else:
         np.take(table, index, axis=0, out=out)
     return out
+
+
+def take_colors(values: np.ndarray, table: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Rows of a ``(N + 1, 3)`` table for values in [0, 1] (NaN -> row N), into `out`."""
+    return colors_at(quantize(values, table.shape[0] - 1), table, out)

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 
 from . import _validate
 from ._blocks import row_blocks
-from .colormap import ColormapLike, lookup_table, take_colors
+from .colormap import ColormapLike, colors_at, lookup_table
 from .mask import (
     hysteresis_mask,
     open_by_reconstruction,
@@ -127,7 +127,7 @@ def anomaly_map_to_color_map(
     for index, scores in enumerate(maps):
         fit = fit_normalization(scores, normalization, vmin=vmin, vmax=vmax)
         for rows in row_blocks(*scores.shape):
-            take_colors(fit(scores[rows]), table, out=out[index, rows])
+            colors_at(fit.quantized(scores[rows], len(table) - 1), table, out=out[index, rows])
     return out if is_batch else out[0]
 
 

@@ -244,3 +244,28 @@ def test_sigmoid_inverse_is_the_logit():
 def test_bad_normalization_options(options, error, message):
     with pytest.raises(error, match=message):
         fit_normalization(np.zeros((2, 2)), **options)
+
+
+from anomaly_viz.normalize import quantize  # noqa: E402
+
+
+@pytest.mark.parametrize("normalization", NORMALIZATIONS)
+@given(
+    scores=score_maps(finite=False, dtypes=(np.float32, np.float64)),
+    levels=st.sampled_from([2, 10, 255, 256, 1000]),
+    sign=st.sampled_from(["all", "positive", "negative", "absolute"]),
+)
+def test_quantized_equals_quantize_of_the_values(normalization, scores, levels, sign):
+    options = {"vmin": -7.5, "vmax": 300.0} if normalization == "range" else {}
+    fit = fit_normalization(scores, normalization, sign=sign, **options)
+    np.testing.assert_array_equal(fit.quantized(scores, levels), quantize(fit(scores), levels))
+
+
+def test_quantize_is_matplotlibs_rule():
+    from matplotlib import colormaps
+
+    values = np.linspace(0, 1, 2001, dtype=np.float32)
+    for name in ("viridis", "tab10"):
+        cmap = colormaps[name]
+        expected = cmap(values, bytes=True)
+        np.testing.assert_array_equal(cmap(quantize(values, cmap.N), bytes=True), expected)
