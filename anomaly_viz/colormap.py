@@ -213,8 +213,17 @@ def apply_colormap(values: ArrayLike, colormap: ColormapLike = "jet") -> np.ndar
 
 def _packed(table: np.ndarray) -> np.ndarray:
     """The table's rows as one uint32 each, bytes R, G, B, 0 in memory order."""
-    packed = np.zeros(len(table), np.uint32)
-    packed.view(np.uint8).reshape(-1, 4)[:, :3] = table
+    return _packed_bytes(table.tobytes())
+
+
+@functools.lru_cache(maxsize=64)
+def _packed_bytes(table_bytes: bytes) -> np.ndarray:
+    """:func:`_packed`, cached: made once per table, not once per block of rows."""
+    packed = np.zeros(len(table_bytes) // 3, np.uint32)
+    packed.view(np.uint8).reshape(-1, 4)[:, :3] = np.frombuffer(table_bytes, np.uint8).reshape(
+        -1, 3
+    )
+    packed.setflags(write=False)
     return packed
 
 

@@ -17,8 +17,8 @@ from . import _validate
 from ._blocks import row_blocks
 from .blend import MODES, mode_into
 from .colormap import ColormapLike, colors_at, lookup_table, take_colors
-from .normalize import Normalization, fit_normalization
-from .resize import resize_bilinear, resized_rows
+from .normalize import fit_normalization
+from .resize import resized_rows
 
 #: The weight each mode uses when `alpha` is not given.
 DEFAULT_ALPHA = {"blend": 0.4, "alpha": 1.0, "gray": 0.5, "multiply": 1.0}
@@ -31,15 +31,6 @@ def default_colormap(
     if colormap is not None:
         return colormap
     return "coolwarm" if normalization == "signed" and sign == "all" else "jet"
-
-
-def _fit(scores: np.ndarray, options: dict) -> Normalization:
-    return fit_normalization(scores, **options)
-
-
-def scores_at(scores: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The map's scores at an image's ``(height, width)``: resized if needed."""
-    return scores if scores.shape == size else resize_bilinear(scores, size)
 
 
 def _plain(image: np.ndarray) -> np.ndarray:
@@ -162,7 +153,7 @@ def overlay(
     for index in range(count):
         scores = maps[index % len(maps)]
         photo = images[index % len(images)]
-        fit = _fit(scores, options)
+        fit = fit_normalization(scores, **options)
         scores_in = resized_rows(scores, size)
         for rows in row_blocks(*size):
             block = scores_in(rows)
@@ -234,7 +225,7 @@ def heatmap_rgba(
     table = lookup_table(default_colormap(colormap, normalization, sign))
     out = np.empty((len(maps), *size, 4), np.uint8)
     for index, scores in enumerate(maps):
-        fit = _fit(scores, options)
+        fit = fit_normalization(scores, **options)
         scores_in = resized_rows(scores, size)
         for rows in row_blocks(*size):
             values = fit(scores_in(rows))

@@ -14,8 +14,8 @@ from numpy.typing import ArrayLike
 from . import _validate
 from .colormap import ColormapLike, get_colormap, lookup_table, take_colors
 from .normalize import Normalization, fit_normalization
-from .overlay import default_colormap, overlay, scores_at
-from .resize import resize_nearest
+from .overlay import default_colormap, overlay
+from .resize import resize_nearest, resized_rows
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -168,7 +168,7 @@ def comparison_figure(
     cmap = get_colormap(default_colormap(colormap, normalization, sign))
     panels = {
         "image": images[0] if images.dtype == np.uint8 else np.rint(images[0]).astype(np.uint8),
-        "heatmap": take_colors(fit(scores_at(scores, size)), lookup_table(cmap)),
+        "heatmap": take_colors(fit(resized_rows(scores, size)(slice(None))), lookup_table(cmap)),
         "overlay": overlay(
             image,
             anomaly_map,
