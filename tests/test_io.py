@@ -37,9 +37,16 @@ def test_colour_image_is_not_a_map(tmp_path):
         read_map(tmp_path / "rgb.png")
 
 
-def test_sixteen_bit_image_scaled(tmp_path):
-    iio.imwrite(tmp_path / "i.png", np.array([[0, 65535]], np.uint16))
-    np.testing.assert_array_equal(read_image(tmp_path / "i.png"), [[0.0, 1.0]])
+def test_sixteen_bit_image_read_unchanged(tmp_path):
+    iio.imwrite(tmp_path / "i.png", np.array([[0, 300, 65535]], np.uint16))
+    image = read_image(tmp_path / "i.png")
+    assert image.dtype == np.uint16
+    np.testing.assert_array_equal(image, [[0, 300, 65535]])
+
+
+def test_sixteen_bit_map_scaled(tmp_path):
+    iio.imwrite(tmp_path / "m.png", np.array([[0, 65535]], np.uint16))
+    np.testing.assert_array_equal(read_map(tmp_path / "m.png"), [[0.0, 1.0]])
 
 
 def test_folder_is_not_a_file(tmp_path):
