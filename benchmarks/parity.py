@@ -51,6 +51,7 @@ from anomaly_viz import (
 )
 
 INSTALL_HINT = 'pip install -e ".[bench]"'
+OPENCV_WHEELS = ("opencv-python-headless", "opencv-python", "opencv-contrib-python")
 SEED = 20240601
 # tab10 has 10 entries: the rule min(floor(v * N), N - 1) with N != 256
 COLORMAPS = ("jet", "viridis", "magma", "inferno", "plasma", "gray", "turbo", "coolwarm")
@@ -690,15 +691,15 @@ def otsu_split(scores: np.ndarray) -> tuple[float, float, np.ndarray, int]:
 
 
 def check_otsu_bin(inputs: Inputs) -> Outcome:
-    problems = []
-    for label, scores in otsu_maps(inputs).items():
+    problems, maps = [], otsu_maps(inputs)
+    for label, scores in maps.items():
         ours, theirs, edges, split = otsu_split(scores)
         if theirs != (edges[split] + edges[split + 1]) / 2:
             problems.append(f"{label}: threshold_otsu {theirs} is not a bin centre")
         ours_bin = min(int(np.searchsorted(edges, ours, side="right")) - 1, 255)
         if ours_bin != split:
             problems.append(f"{label}: otsu_threshold in bin {ours_bin}, threshold_otsu in {split}")
-    return Outcome(problems, f"{len(otsu_maps(inputs))} maps")
+    return Outcome(problems, f"{len(maps)} maps")
 
 
 def check_otsu_classes(inputs: Inputs) -> Outcome:
@@ -979,18 +980,21 @@ def installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
+def version(*distributions: str) -> str:
+    """The version of the first of `distributions` installed (one module, several wheels)."""
+    for distribution in distributions:
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return "not installed"
 
 
 def versions() -> str:
     return (
         f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
         f"matplotlib {matplotlib.__version__}, Pillow {PIL.__version__}, "
-        f"opencv {version('opencv-python-headless')}, scikit-image {version('scikit-image')}, "
+        f"opencv {version(*OPENCV_WHEELS)}, scikit-image {version('scikit-image')}, "
         f"torch {version('torch')}"
     )
 
