@@ -4,9 +4,11 @@ Swap ``from anomalib.utils.post_process import ...`` for
 ``from anomaly_viz.post_process import ...``: the calls keep their names
 and arguments. What changes (docs/anomalib.rst lists it with examples):
 
-- colours are RGB from the start (no BGR/RGB conversion to forget), and
-  the default colormap is matplotlib's ``"jet"``; ``colormap="opencv_jet"``
-  gives anomalib's OpenCV colours;
+- the default colormap is matplotlib's ``"jet"``; ``colormap="opencv_jet"``
+  gives anomalib's OpenCV colours (indexed by matplotlib's
+  ``floor(v * 256)`` where anomalib takes ``floor(v * 255)``);
+- images are RGB (anomalib blends its RGB heatmap with the image as given,
+  so an image read with ``cv2.imread``, which is BGR, mixes the orders);
 - scores above 1 clip to the top colour instead of wrapping around
   (anomalib casts ``map * 255`` to uint8, so 1.2 becomes a cold 50);
 - a constant map gives the lowest colour, not NaN and a warning;
