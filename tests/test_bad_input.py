@@ -127,7 +127,7 @@ def test_threshold_string_other_than_otsu():
     [
         ({"low_threshold": 0.9}, ValueError, r"low_threshold must not exceed threshold"),
         ({"low_threshold": float("nan")}, ValueError, r"low_threshold must be a number"),
-        ({"cleaning": "erode"}, ValueError, r"cleaning must be one of 'open_close', 'reconstr"),
+        ({"cleaning": "erode"}, ValueError, r"cleaning must be one of 'open_close', 'anomalib'"),
         ({"connectivity": 6}, ValueError, r"connectivity must be 4 or 8, got 6"),
         ({"min_area": -2}, ValueError, r"min_area must be a non-negative integer, got -2"),
         ({"min_area": 2.5}, TypeError, r"min_area must be a non-negative integer, got 2.5"),

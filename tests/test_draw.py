@@ -253,8 +253,8 @@ def test_batch_of_one_stays_a_batch():
     data=shapes_2d(6).flatmap(
         lambda shape: st.tuples(
             hnp.arrays(np.uint8, (3, *shape, 3)),
-            hnp.arrays(np.bool_, (3, *shape)),
-            hnp.arrays(np.bool_, (3, *shape)),
+            hnp.arrays(np.bool_, (3, 1, *shape)),  # (N, 1, H, W): (3, H, 1) would be one mask
+            hnp.arrays(np.bool_, (3, 1, *shape)),
         )
     ),
     style=st.sampled_from(["contour", "fill"]),
@@ -531,7 +531,7 @@ def test_nan_in_a_float_ground_truth():
 @pytest.mark.parametrize(
     ("mask", "error", "message"),
     [
-        (np.ones(5), ValueError, r"mask must be 2-D \(H, W\) or a 3-D batch"),
+        (np.ones(5), ValueError, r"mask must be 2-D \(H, W\) or \(H, W, 1\), or a batch"),
         (np.ones((4, 0)), ValueError, r"mask must not be empty"),
         (np.ones((4, 5), complex), TypeError, r"mask must hold real numbers, got complex"),
     ],
