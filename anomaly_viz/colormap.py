@@ -47,8 +47,10 @@ def opencv_jet() -> ListedColormap:
     the package as data (``opencv_jet.txt``), so OpenCV is not needed. Use
     it by name, ``colormap="opencv_jet"``, wherever a colormap is taken.
 
-    Indexing follows matplotlib, entry ``floor(v * 256)``, where anomalib
-    takes ``floor(v * 255)``: the two agree up to one table step.
+    The table equals OpenCV's (``benchmarks/parity.py`` checks it against
+    the installed OpenCV). Indexing follows matplotlib, entry
+    ``floor(v * 256)``, where anomalib takes ``floor(v * 255)``: each pixel
+    takes anomalib's entry or the next one up.
 
     Returns
     -------

@@ -22,9 +22,9 @@ outside the image is neutral for each step, so an erosion sees foreground
 there and a dilation background (``scipy.ndimage.binary_erosion(...,
 border_value=1)`` and ``binary_dilation(..., border_value=0)``): a speck in
 a corner goes like one inside for ``kernel_size >= 3``, and a region along
-the border keeps its pixels up to the border. (With an even square, whose
-centre is the lower-right of its middle four pixels as in scipy, a speck in
-the top-left corner stays: the square's other pixels all lie outside.)
+the border keeps its pixels up to the border. (With a 2x2 square, whose
+centre is its lower-right pixel as in scipy, a speck in the top-left corner
+stays: the square's other pixels all lie outside the image there.)
 """
 
 from __future__ import annotations
@@ -309,9 +309,13 @@ def open_close(mask: ArrayLike, kernel_size: int) -> np.ndarray:
     ``scipy.ndimage.binary_erosion(..., border_value=1)`` and
     ``binary_dilation(..., border_value=0)`` with
     ``np.ones((kernel_size, kernel_size), bool)``, in the order
-    erode, dilate, dilate, erode (the tests compare pixel for pixel), the
-    border rule of scikit-image's ``binary_opening`` and ``binary_closing``.
-    It is computed as separable row and column passes of shifted ANDs and
+    erode, dilate, dilate, erode (the tests compare pixel for pixel). For
+    odd sizes it is also scikit-image's ``opening`` then ``closing`` with
+    ``mode="ignore"`` and OpenCV's ``morphologyEx`` ``MORPH_OPEN`` then
+    ``MORPH_CLOSE`` with its default border (``benchmarks/parity.py``
+    checks both); for even sizes both centre the square on another of its
+    middle pixels, and OpenCV's even opening also shifts the mask. It is
+    computed as separable row and column passes of shifted ANDs and
     ORs, and a kernel wider than the map costs no more than one as wide as
     the map. Even sizes give a true opening and closing (idempotent, no
     shift).

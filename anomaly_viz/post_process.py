@@ -153,10 +153,12 @@ def superimpose_anomaly_map(
     """Lay an anomaly heatmap over an image.
 
     ``result = clip(rint(alpha * heatmap + (1 - alpha) * image + gamma), 0, 255)``,
-    the formula of anomalib (and ``cv2.addWeighted``), computed in float64,
-    rounded half to even like OpenCV and saturating at 0 and 255 instead of
-    wrapping around. The heatmap is :func:`anomaly_map_to_color_map` of the
-    map.
+    anomalib's formula, computed in float64, rounded half to even and
+    saturating at 0 and 255 instead of wrapping around. anomalib computes it
+    with ``cv2.addWeighted``, which sums in float32: the two agree within 1
+    on every byte, and byte for byte at anomalib's default ``alpha=0.4``
+    with an integer `gamma` (``benchmarks/parity.py`` checks both). The
+    heatmap is :func:`anomaly_map_to_color_map` of the map.
 
     When the map and the image differ in size (a 32x96 feature map over a
     128x64 photo), the map's *scores* are resized to the image's height and

@@ -612,8 +612,59 @@ def check_default_mask_skimage_odd(inputs: Inputs) -> Outcome:
     return compare_with_skimage(inputs, (0, 1, 3, 5, 7, 9))
 
 
+def skimage_open_close_other_centre(mask: np.ndarray, kernel_size: int) -> np.ndarray:
+    """scikit-image's opening with the square padded by a row and a column at its end.
+
+    scikit-image's grey opening centres an even square on the other middle
+    pixel than scipy.ndimage does; padding the square by one empty row and
+    column at the bottom and right moves its centre to scipy's.
+    """
+    from skimage import morphology
+
+    square = np.ones((kernel_size, kernel_size), bool)
+    padded = np.pad(square, ((0, 1), (0, 1)))
+    opened = morphology.opening(mask, padded, mode="ignore")
+    return morphology.closing(opened, square, mode="ignore")
+
+
 def check_default_mask_skimage_even(inputs: Inputs) -> Outcome:
-    return compare_with_skimage(inputs, (2, 4, 6, 8))
+    problems, count = [], 0
+    for label, scores, threshold in thresholded(mask_maps(inputs)):
+        mask = scores > threshold
+        for kernel_size in (2, 4, 6, 8):
+            expected = skimage_open_close_other_centre(mask, kernel_size).astype(np.uint8) * 255
+            ours = compute_mask(scores, threshold, kernel_size)
+            problems += differing_pixels(ours, expected, f"{label}, k={kernel_size}")
+            count += 1
+    return Outcome(problems, f"{count} masks")
+
+
+def scipy_open_close(mask: np.ndarray, kernel_size: int) -> np.ndarray:
+    """The rule as compute_mask states it, with scipy.ndimage's binary erosion and dilation."""
+    from scipy import ndimage
+
+    if kernel_size <= 1:
+        return mask
+    square = np.ones((kernel_size, kernel_size), bool)
+
+    def erode(m: np.ndarray) -> np.ndarray:
+        return ndimage.binary_erosion(m, square, border_value=1)
+
+    def dilate(m: np.ndarray) -> np.ndarray:
+        return ndimage.binary_dilation(m, square, border_value=0)
+
+    return erode(dilate(dilate(erode(mask))))
+
+
+def check_default_mask_scipy(inputs: Inputs) -> Outcome:
+    problems, count = [], 0
+    for label, scores, threshold in thresholded(mask_maps(inputs)):
+        for kernel_size in range(10):
+            expected = scipy_open_close(scores > threshold, kernel_size).astype(np.uint8) * 255
+            ours = compute_mask(scores, threshold, kernel_size)
+            problems += differing_pixels(ours, expected, f"{label}, k={kernel_size}")
+            count += 1
+    return Outcome(problems, f"{count} masks")
 
 
 def check_default_mask_opencv_odd(inputs: Inputs) -> Outcome:
@@ -933,10 +984,16 @@ CLAIMS = [
         SK,
     ),
     Claim(
-        "k = 2, 4, 6, 8: compute_mask(m, t, k) == the same scikit-image opening and closing "
-        "(where an even square's centre lies matters at the border)",
+        "k = 2, 4, 6, 8: scikit-image centres an even square on the other middle pixel; "
+        "compute_mask(m, t, k) == the same scikit-image closing(opening(...)) with the "
+        "opening's square padded by one row and column at its bottom and right",
         check_default_mask_skimage_even,
         SK,
+    ),
+    Claim(
+        "k = 0..9: compute_mask(m, t, k) == binary_erosion(border_value=1) then "
+        "binary_dilation(border_value=0), twice each (open, close), scipy.ndimage, square",
+        check_default_mask_scipy,
     ),
     Claim(
         "odd k: compute_mask(m, t, k) == cv2.morphologyEx MORPH_OPEN then MORPH_CLOSE with "
