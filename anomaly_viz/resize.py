@@ -133,16 +133,22 @@ def _resize(scores: np.ndarray, rows: _Axis, cols: _Axis, lerp: Lerp) -> np.ndar
     return out
 
 
-def _used(near: np.ndarray, far: np.ndarray) -> tuple[slice | np.ndarray, np.ndarray, np.ndarray]:
-    """The source indices `near` and `far` use, and both renumbered within them.
+def _sources(
+    near: np.ndarray, far: np.ndarray
+) -> tuple[slice | np.ndarray, np.ndarray, np.ndarray]:
+    """What to take from the map for these source indices, and the indices within it.
 
-    The first item selects the used indices: a slice when they are
-    consecutive (a view of the map), an index array otherwise.
+    A slice from the smallest index to the largest when that range is not
+    much longer than the indices (a view of the map: enlarging, or shrinking
+    a little); otherwise the used indices alone, so that a map much larger
+    than the output is never read whole.
     """
+    first = int(min(near.min(), far.min()))
+    last = int(max(near.max(), far.max()))
+    if last - first < 2 * len(near) + 2:
+        return slice(first, last + 1), near - first, far - first
     used = np.union1d(near, far)
-    first, last = int(used[0]), int(used[-1])
-    select = slice(first, last + 1) if last - first + 1 == len(used) else used
-    return select, np.searchsorted(used, near), np.searchsorted(used, far)
+    return used, np.searchsorted(used, near), np.searchsorted(used, far)
 
 
 def resized_rows(scores: np.ndarray, shape: tuple[int, int]) -> Callable[[slice], np.ndarray]:
@@ -160,12 +166,12 @@ def resized_rows(scores: np.ndarray, shape: tuple[int, int]) -> Callable[[slice]
     height, width = shape
     row_axis = _axis(scores.shape[0], height, scores.dtype)
     col_axis = _axis(scores.shape[1], width, scores.dtype)
-    select_cols, near_col, far_col = _used(col_axis.near, col_axis.far)
+    select_cols, near_col, far_col = _sources(col_axis.near, col_axis.far)
     cols = _Axis(near_col, far_col, col_axis.weight)
     lerp = _lerp_for(scores)
 
     def block(rows: slice) -> np.ndarray:
-        select_rows, near_row, far_row = _used(row_axis.near[rows], row_axis.far[rows])
+        select_rows, near_row, far_row = _sources(row_axis.near[rows], row_axis.far[rows])
         if isinstance(select_rows, slice) or isinstance(select_cols, slice):
             sources = scores[select_rows, select_cols]
         else:

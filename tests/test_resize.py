@@ -184,6 +184,29 @@ def test_rows_on_demand_equal_the_whole_resize(scores, shape, step, block_pixels
         np.testing.assert_array_equal(rows_of(rows), whole[rows])
 
 
+def test_shrinking_several_times_takes_the_two_nearest_sources():
+    # 40x50 to 7x9, NaN and infinities included: each output pixel is the exact
+    # mix of its neighbourhood, whether its block of rows takes the map's rows
+    # as a slice or gathers the few it uses.
+    scores = np.arange(2000.0).reshape(40, 50) % 17
+    scores[8, 8], scores[25, 30], scores[37, 3] = np.nan, np.inf, -np.inf
+    result = resize_bilinear(scores, (7, 9))
+    assert np.isnan(result[1, 1]) and result[4, 5] == np.inf and result[6, 0] == -np.inf
+    for step in (1, 3, 7):
+        rows_of = resized_rows(scores, (7, 9))
+        for top in range(0, 7, step):
+            for offset, row in enumerate(range(top, min(top + step, 7))):
+                got = rows_of(slice(top, top + step))[offset]
+                for col in range(9):
+                    weighed = [pair for pair in neighbourhood(scores, (7, 9), row, col) if pair[1]]
+                    values = [value for value, _ in weighed]
+                    if any(not np.isfinite(value) for value in values):
+                        np.testing.assert_array_equal(got[col], sum(values))
+                    else:
+                        exact = sum(Fraction(float(value)) * weight for value, weight in weighed)
+                        assert abs(Fraction(float(got[col])) - exact) <= 1e-12
+
+
 def test_nearest_exact_values():
     result = resize_nearest(np.arange(6).reshape(2, 3), (4, 2))
     # Rows 0, 0, 1, 1; columns floor(0.5 * 1.5) = 0 and floor(1.5 * 1.5) = 2.
