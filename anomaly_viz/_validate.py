@@ -130,24 +130,34 @@ def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.nd
 
 
 def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
-    """Check images and stack them as RGB ``(N, H, W, 3)``.
+    """Check images and stack them as ``(N, H, W, C)``, the values untouched.
 
-    Accepted: uint8 in 0-255, or float in [0, 1] (scaled by 255 to a float64
-    result); shapes ``(H, W)`` and ``(H, W, 1)`` (grey, repeated into three
-    channels), ``(H, W, 3)`` (RGB), ``(H, W, 4)`` (RGBA, alpha dropped), and
-    4-D batches ``(N, H, W, C)`` of the same channel counts. A 3-D array is
-    always one image: a batch of grey images is ``(N, H, W, 1)``.
+    Accepted dtypes: uint8 (0-255), uint16 (0-65535, as 16-bit PNG and
+    TIFF files hold them) and float (0-1). Accepted shapes: ``(H, W)`` and
+    ``(H, W, 1)`` (grey), ``(H, W, 3)`` (RGB), ``(H, W, 4)`` (RGBA, alpha
+    ignored), and 4-D batches ``(N, H, W, C)`` of the same channel counts.
+    A 3-D array is always one image: a batch of grey images is
+    ``(N, H, W, 1)``.
+
+    Nothing is converted or copied here: the callers bring each block of
+    rows to RGB on the 0-255 scale with :func:`anomaly_viz._blocks.rgb_rows`
+    (uint16 divided by 257, that is times 255 / 65535; float times 255),
+    so that a large image never gets a full-size float copy.
 
     Returns
     -------
-    images : ndarray, shape (N, H, W, 3)
-        uint8, or float64 in [0, 255] for float input; C-contiguous.
+    images : ndarray, shape (N, H, W, C)
+        The input's values and dtype (uint8, uint16 or a float dtype), C
+        being 1, 3 or 4; a view of the input when it is an ndarray.
     is_batch : bool
         False when the input was a single image.
     """
     array = _as_array(image, name, masked="refuse")
-    if array.dtype != np.uint8 and array.dtype.kind != "f":
-        raise TypeError(f"{name} must be uint8 (0-255) or float (0-1), got dtype {array.dtype}")
+    if array.dtype not in (np.uint8, np.uint16) and array.dtype.kind != "f":
+        raise TypeError(
+            f"{name} must be uint8 (0-255), uint16 (0-65535) or float (0-1), "
+            f"got dtype {array.dtype}"
+        )
     if array.ndim == 2:
         array = array[..., np.newaxis]
     if array.ndim not in (3, 4):
@@ -171,13 +181,7 @@ def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
             raise ValueError(
                 f"{name}: a float image must hold values in [0, 1], got values from {low} to {high}"
             )
-    if channels == 1:
-        array = np.repeat(array, 3, axis=-1)
-    elif channels == 4:
-        array = array[..., :3]
-    if array.dtype.kind == "f":
-        array = array.astype(np.float64) * 255.0
-    return np.ascontiguousarray(array), is_batch
+    return array, is_batch
 
 
 def check_batch(

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate
-from ._blocks import row_blocks
+from ._blocks import plain_rows, row_blocks
 from .blend import MODES, mode_into
 from .colormap import ColormapLike, colors_at, lookup_table, take_colors
 from .normalize import fit_normalization
@@ -31,13 +31,6 @@ def default_colormap(
     if colormap is not None:
         return colormap
     return "coolwarm" if normalization == "signed" and sign == "all" else "jet"
-
-
-def _plain(image: np.ndarray) -> np.ndarray:
-    """A checked RGB image as uint8 (float images are 0-255 floats)."""
-    if image.dtype == np.uint8:
-        return image
-    return np.clip(np.rint(image), 0, 255).astype(np.uint8)
 
 
 def overlay(
@@ -84,8 +77,10 @@ def overlay(
     Parameters
     ----------
     image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
-        uint8 in 0-255 or float in [0, 1]; grey, RGB or RGBA (alpha dropped);
-        see :func:`anomaly_viz.superimpose_anomaly_map`.
+        uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535) or float
+        in [0, 1] (scaled by 255); grey, RGB or RGBA (alpha dropped); see
+        :func:`anomaly_viz.superimpose_anomaly_map`. The uint16 value
+        ``257 * v`` gives the same result as the uint8 value ``v``.
     anomaly_map : array_like, shape (h, w) or (N, h, w)
         Scores of any real dtype; a batch of maps may share one image.
     mode : {"blend", "alpha", "gray", "multiply"}, default "blend"
@@ -166,7 +161,7 @@ def overlay(
             mode_into(target, mode, photo[rows], values, heatmap, alpha, gamma)
             if threshold is not None:
                 cold = ~(block > threshold)
-                target[cold] = _plain(photo[rows])[cold]
+                target[cold] = plain_rows(photo, rows)[cold]
     return out if map_batch or image_batch else out[0]
 
 

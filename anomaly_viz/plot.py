@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate
+from ._blocks import plain_rows
 from .colormap import ColormapLike, get_colormap, lookup_table, take_colors
 from .normalize import Normalization, fit_normalization
 from .overlay import default_colormap, overlay
@@ -167,7 +168,7 @@ def comparison_figure(
     )
     cmap = get_colormap(default_colormap(colormap, normalization, sign))
     panels = {
-        "image": images[0] if images.dtype == np.uint8 else np.rint(images[0]).astype(np.uint8),
+        "image": plain_rows(images[0], slice(None)),
         "heatmap": take_colors(fit(resized_rows(scores, size)(slice(None))), lookup_table(cmap)),
         "overlay": overlay(
             image,

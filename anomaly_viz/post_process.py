@@ -173,8 +173,10 @@ def superimpose_anomaly_map(
     anomaly_map : array_like, shape (h, w) or (N, h, w)
         Scores of any real dtype, as for :func:`anomaly_map_to_color_map`.
     image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
-        uint8 in 0-255 or float in [0, 1] (scaled by 255); C is 1 (grey,
-        shown as grey RGB), 3 (RGB) or 4 (RGBA, alpha dropped). A 3-D array
+        uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535, so that
+        ``257 * v`` shows as the uint8 ``v``) or float in [0, 1] (scaled by
+        255); C is 1 (grey, shown as grey RGB), 3 (RGB) or 4 (RGBA, alpha
+        dropped). A 3-D array
         is one image; a batch of grey images is ``(N, H, W, 1)``. A batch of
         maps may share one image, and one map may go over a batch.
     alpha : float, default 0.4
@@ -197,8 +199,8 @@ def superimpose_anomaly_map(
     Raises
     ------
     TypeError
-        If an argument has the wrong type or dtype (an image neither uint8
-        nor float, a complex map, ...).
+        If an argument has the wrong type or dtype (an image neither uint8,
+        uint16 nor float, a complex map, ...).
     ValueError
         If `alpha` is outside [0, 1] or not finite, `gamma` not finite, a
         shape or channel count is wrong, a float image leaves [0, 1], the
