@@ -12,7 +12,11 @@ image.
 
 A region's contour is the region minus its erosion, with everything
 outside the image counted as background, so a region touching the image
-border is closed along the border, as OpenCV's ``findContours`` draws it.
+border is closed along the border. The contour holds OpenCV's
+``findContours`` outline and equals it along the image border; it also
+holds the pixels that touch the background only diagonally (OpenCV erodes
+with a 3x3 cross, this package with a 3x3 square; ``benchmarks/parity.py``
+checks both statements).
 
 A box is ``(x1, y1, x2, y2)`` in pixel indices, x the column and y the
 row, with ``x2`` and ``y2`` inclusive, as anomalib's boxes (and those of
@@ -100,8 +104,9 @@ def mask_contour(mask: ArrayLike, thickness: int = 1) -> np.ndarray:
     Chebyshev distance `thickness` of a background pixel. Outside the image
     counts as background (``border_value=0``), so a region touching the
     image border is outlined along the border too and its contour is
-    closed, as OpenCV's ``findContours`` draws it; a full mask's contour is
-    the image border.
+    closed; a full mask's contour is the image border. (It holds the outline
+    OpenCV's ``findContours`` draws, and the pixels touching the background
+    only diagonally.)
 
     Parameters
     ----------
@@ -371,7 +376,12 @@ def draw_boxes(
     color: ArrayLike = (255, 0, 0),
     thickness: int = 1,
 ) -> np.ndarray:
-    """Draw rectangles on an image, as anomalib's ``draw_boxes`` without OpenCV.
+    """Draw rectangles on an image, in NumPy.
+
+    With ``thickness=1`` the pixels are those of OpenCV's
+    ``cv2.rectangle(image, (x1, y1), (x2, y2), color, 1)``
+    (``benchmarks/parity.py`` checks it); thicker lines grow inward, where
+    OpenCV's straddle the box's edge.
 
     Box ``(x1, y1, x2, y2)`` covers rows ``y1..y2`` and columns ``x1..x2``,
     both ends included. Its outline is the box minus its inside shrunk by

@@ -44,7 +44,7 @@ def _add_colorbar(figure: Figure, ax: object, fit: Normalization, cmap: object, 
             return np.ma.masked_array(values, mask=np.ma.getmaskarray(data))
 
     low, high = fit.low, fit.high
-    if fit.normalization != "sigmoid":  # linear: matplotlib's own norm does the same
+    if fit.normalization != "sigmoid":  # linear: matplotlib's norm, up to float rounding
         return figure.colorbar(
             ScalarMappable(norm=Normalize(low, high), cmap=cmap), ax=ax, label=label, shrink=0.8
         )
