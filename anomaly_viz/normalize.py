@@ -436,7 +436,15 @@ class Normalization:
         One of ``SIGNS``; only ``signed`` uses it.
     low, high : float
         The display scores that map to 0 and 1 (for ``sigmoid``: the map's
-        finite range, kept for colorbars).
+        finite range, kept for colorbars); finite, ``low <= high``.
+
+    Raises
+    ------
+    TypeError
+        If `low` or `high` is not a number.
+    ValueError
+        If `normalization` or `sign` is not one of the choices, `low` or
+        `high` is NaN or infinite, or ``low > high``.
 
     Examples
     --------
@@ -451,6 +459,15 @@ class Normalization:
     low: float
     high: float
     sign: str = "all"
+
+    def __post_init__(self) -> None:
+        check_choice(self.normalization, NORMALIZATIONS, "normalization")
+        check_choice(self.sign, SIGNS, "sign")
+        low, high = check_finite(self.low, "low"), check_finite(self.high, "high")
+        if not low <= high:
+            raise ValueError(f"low must not exceed high, got low={low}, high={high}")
+        object.__setattr__(self, "low", low)  # plain floats, whatever number type came in
+        object.__setattr__(self, "high", high)
 
     @property
     def label(self) -> str:

@@ -10,7 +10,7 @@ from hypothesis.extra import numpy as hnp
 from strategies import shapes_2d
 
 from anomaly_viz import anomaly_map_to_color_map, lookup_table
-from anomaly_viz.normalize import fit_normalization, quantize, rescale
+from anomaly_viz.normalize import Normalization, fit_normalization, quantize, rescale
 
 BIG64 = float(np.finfo(np.float64).max)  # 1.797e308
 BIG32 = float(np.finfo(np.float32).max)  # 3.403e38
@@ -163,3 +163,25 @@ def test_quantize_bad_levels(count, error, message):
         quantize([0.5], count)
     with pytest.raises(error, match=message):
         fit_normalization([0.0, 1.0]).quantized(np.array([0.5]), count)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        (("zscore", 0.0, 1.0), ValueError, r"normalization must be one of 'minmax'"),
+        (("signed", 0.0, 1.0, "both"), ValueError, r"sign must be one of 'all'"),
+        (("range", 0.0, np.inf), ValueError, r"high must be finite, got inf"),
+        (("range", np.nan, 1.0), ValueError, r"low must be a number, got NaN"),
+        (("range", "0", 1.0), TypeError, r"low must be a real number, got '0'"),
+        (("range", 2.0, 1.0), ValueError, r"low must not exceed high, got low=2.0, high=1.0"),
+    ],
+)
+def test_normalization_bad_fields(arguments, error, message):
+    with pytest.raises(error, match=message):
+        Normalization(*arguments)
+
+
+def test_normalization_fields_become_plain_floats():
+    fit = Normalization("range", np.float32(0.5), 2)
+    assert (fit.low, fit.high) == (0.5, 2.0)
+    assert type(fit.low) is float and type(fit.high) is float
