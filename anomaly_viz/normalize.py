@@ -80,10 +80,11 @@ def finite_range(scores: ArrayLike) -> tuple[float, float]:
     array = _as_scores(scores)
     low, high = np.min(array), np.max(array)
     if not (np.isfinite(low) and np.isfinite(high)):
-        finite = array[np.isfinite(array)]
-        if finite.size == 0:
+        finite = np.isfinite(array)  # a bool mask: no float copy of the map
+        if not finite.any():
             return 0.0, 0.0
-        low, high = np.min(finite), np.max(finite)
+        low = np.min(array, where=finite, initial=np.inf)
+        high = np.max(array, where=finite, initial=-np.inf)
     return float(low), float(high)
 
 

@@ -46,6 +46,7 @@ def overlay(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
     threshold: float | None = None,
 ) -> np.ndarray:
     """Lay an anomaly map over an image, in one of four modes.
@@ -91,7 +92,7 @@ def overlay(
     colormap : str or matplotlib.colors.Colormap, optional
         Default ``"jet"``, or ``"coolwarm"`` for ``normalization="signed"``
         with ``sign="all"``.
-    normalization, vmin, vmax, percentiles, sign
+    normalization, vmin, vmax, percentiles, sign, outlier_perc
         How scores become ``v``; see
         :func:`anomaly_viz.normalize.fit_normalization` (default min-max).
     threshold : float, optional
@@ -138,6 +139,7 @@ def overlay(
         "vmax": vmax,
         "percentiles": percentiles,
         "sign": sign,
+        "outlier_perc": outlier_perc,
     }
     maps, map_batch = _validate.as_score_maps(anomaly_map)
     images, image_batch = _validate.as_images(image)
@@ -175,6 +177,7 @@ def heatmap_rgba(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
 ) -> np.ndarray:
     """A heatmap whose alpha channel is the normalised score.
 
@@ -188,7 +191,7 @@ def heatmap_rgba(
         Scores of any real dtype.
     size : tuple of int, optional
         ``(height, width)`` to resize the scores to (an image's size).
-    colormap, normalization, vmin, vmax, percentiles, sign
+    colormap, normalization, vmin, vmax, percentiles, sign, outlier_perc
         As in :func:`overlay`.
 
     Returns
@@ -214,6 +217,7 @@ def heatmap_rgba(
         "vmax": vmax,
         "percentiles": percentiles,
         "sign": sign,
+        "outlier_perc": outlier_perc,
     }
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     size = maps.shape[1:3] if size is None else _validate.check_shape(size, "size")

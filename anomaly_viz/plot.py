@@ -98,6 +98,7 @@ def comparison_figure(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
     threshold: float | None = None,
     titles: dict[str, str] | None = None,
     score_label: str = "anomaly score",
@@ -121,7 +122,8 @@ def comparison_figure(
         A predicted mask and the true one (non-zero is True); each adds a
         panel. A mask of the map's size is scaled to the image's by nearest
         neighbour.
-    mode, alpha, gamma, colormap, normalization, vmin, vmax, percentiles, sign, threshold
+    mode, alpha, gamma, colormap, normalization, vmin, vmax, percentiles, sign, outlier_perc
+    threshold
         As in :func:`~anomaly_viz.overlay.overlay`.
     titles : dict, optional
         Panel titles replacing the defaults ``TITLES``; keys ``"image"``,
@@ -164,7 +166,13 @@ def comparison_figure(
     panel_titles = {**TITLES, **(titles or {})}
     scores, size = maps[0], images.shape[1:3]
     fit = fit_normalization(
-        scores, normalization, vmin=vmin, vmax=vmax, percentiles=percentiles, sign=sign
+        scores,
+        normalization,
+        vmin=vmin,
+        vmax=vmax,
+        percentiles=percentiles,
+        sign=sign,
+        outlier_perc=outlier_perc,
     )
     cmap = get_colormap(default_colormap(colormap, normalization, sign))
     panels = {
@@ -182,6 +190,7 @@ def comparison_figure(
             vmax=vmax,
             percentiles=percentiles,
             sign=sign,
+            outlier_perc=outlier_perc,
             threshold=threshold,
         ),
         "mask": _mask_panel(mask, "mask", size, scores.shape),

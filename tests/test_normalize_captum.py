@@ -185,3 +185,24 @@ def test_outlier_perc_is_captums_scale(attributions, sign, outlier_perc):
 def test_bad_outlier_perc(options, error, message):
     with pytest.raises(error, match=message):
         fit_normalization(np.zeros((2, 2)), **options)
+
+
+def test_outlier_perc_reaches_the_overlay_the_rgba_heatmap_and_the_figure():
+    import matplotlib.pyplot as plt
+
+    from anomaly_viz import comparison_figure, heatmap_rgba, normalize_scores, overlay
+
+    scores = np.array([[-8.0, -2.0, -1.0, 1.0, 2.0, 9.0]])
+    image = np.full((1, 6, 3), 100, np.uint8)
+    values = normalize_scores(scores, "signed", outlier_perc=40)
+    np.testing.assert_array_equal(
+        values, [[0.0, 0.375, 0.4375, 0.5625, 0.625, 1.0]]
+    )  # scale 8: the running sum 9, 17 of |scores| reaches 60 % of 23 at 8
+    options = {"normalization": "signed", "outlier_perc": 40, "colormap": "gray"}
+    rgba = heatmap_rgba(scores, **options)
+    np.testing.assert_array_equal(rgba[0, :, 3], np.rint(values[0] * 255))
+    grey = overlay(image, scores, "gray", alpha=1.0, **options)
+    np.testing.assert_array_equal(grey[0, :, 0], np.rint(values[0] * 255))
+    figure = comparison_figure(image, scores, **options)
+    assert [float(limit) for limit in figure.axes[-1].get_ylim()] == [-8.0, 8.0]
+    plt.close(figure)
