@@ -197,7 +197,7 @@ def test_outlier_perc_reaches_the_overlay_the_rgba_heatmap_and_the_figure():
     values = normalize_scores(scores, "signed", outlier_perc=40)
     np.testing.assert_array_equal(
         values, [[0.0, 0.375, 0.4375, 0.5625, 0.625, 1.0]]
-    )  # scale 8: the running sum 9, 17 of |scores| reaches 60 % of 23 at 8
+    )  # scale 8: 1 + 1 + 2 + 2 + 8 = 14 is the first running sum to reach 60 % of 23
     options = {"normalization": "signed", "outlier_perc": 40, "colormap": "gray"}
     rgba = heatmap_rgba(scores, **options)
     np.testing.assert_array_equal(rgba[0, :, 3], np.rint(values[0] * 255))
