@@ -15,6 +15,7 @@ from .mask import (
     hysteresis_mask,
     open_by_reconstruction,
     open_close,
+    open_disk,
     otsu_threshold,
     threshold_mask,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "normalize_scores",
     "open_by_reconstruction",
     "open_close",
+    "open_disk",
     "opencv_jet",
     "otsu_threshold",
     "overlay",

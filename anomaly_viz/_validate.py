@@ -16,8 +16,19 @@ import numpy as np
 _REAL_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
 
-def _as_array(value: object, name: str) -> np.ndarray:
-    """``np.asarray`` with errors that name the argument."""
+def _as_array(value: object, name: str, *, masked: str = "nan") -> np.ndarray:
+    """``np.asarray`` with errors that name the argument.
+
+    A NumPy masked array keeps its meaning: with ``masked="nan"`` (scores)
+    its masked entries become NaN, which every function of the package
+    treats as "no score" (never anomalous, outside every range, the
+    colormap's "bad" colour); integer and bool data are first converted to
+    their float work type (:func:`work_dtype`). With ``masked="refuse"``
+    (images, masks, boxes) a masked array is a TypeError: there is no NaN
+    to stand for a masked pixel of an image.
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        value = _unmasked(value, name, masked)
     try:
         array = np.asarray(value)
     except (ValueError, TypeError) as error:  # ragged nested lists, say
@@ -35,6 +46,24 @@ def _as_array(value: object, name: str) -> np.ndarray:
     return array
 
 
+def _unmasked(value: np.ma.MaskedArray, name: str, masked: str) -> np.ndarray:
+    """A masked array's data, masked entries NaN (or a TypeError)."""
+    hidden = np.ma.getmaskarray(value)
+    if masked == "refuse":
+        raise TypeError(
+            f"{name} must not be a masked array (a masked pixel has no value here); "
+            "fill it first, e.g. with np.ma.filled"
+        )
+    data = np.ma.getdata(value)
+    if not hidden.any():
+        return data
+    if data.dtype.kind not in _REAL_KINDS:
+        return data  # refused with the usual message by the caller
+    filled = data.astype(work_dtype(data.dtype))
+    filled[hidden] = np.nan
+    return filled
+
+
 def work_dtype(dtype: np.dtype) -> np.dtype:
     """The float dtype scores are computed in.
 
@@ -48,14 +77,29 @@ def work_dtype(dtype: np.dtype) -> np.dtype:
 
 
 def _stack_of_2d(array: np.ndarray, name: str) -> np.ndarray:
-    """Drop leading axes of length 1 down to 2-D; then 2-D or 3-D, and not empty."""
+    """Maps or masks as a 2-D array (one) or a 3-D stack (a batch), by the layout rules.
+
+    - ``(H, W)``: one map.
+    - Leading axes of length 1 are dropped first: ``(1, H, W)`` and
+      ``(1, 1, H, W)`` (a model's output for one image) are one map.
+    - ``(H, W, 1)``: one map (a single-channel image).
+    - ``(N, 1, H, W)``: a batch of N (anomalib's and PyTorch's layout);
+      ``(N, H, W, 1)``: a batch of N, channels last.
+    - ``(N, H, W)`` otherwise: a batch of N.
+    """
     shape = array.shape
     while array.ndim > 2 and array.shape[0] == 1:
         array = array[0]
+    if array.ndim == 4 and array.shape[1] == 1:
+        array = array[:, 0]
+    elif array.ndim == 4 and array.shape[3] == 1:
+        array = array[..., 0]
+    elif array.ndim == 3 and array.shape[2] == 1:
+        array = array[..., 0]
     if array.ndim not in (2, 3):
         raise ValueError(
-            f"{name} must be 2-D (H, W) or a 3-D batch (N, H, W) after dropping "
-            f"leading axes of length 1, got shape {shape}"
+            f"{name} must be 2-D (H, W) or (H, W, 1), or a batch (N, H, W), "
+            f"(N, 1, H, W) or (N, H, W, 1), got shape {shape}"
         )
     if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {shape}")
@@ -65,9 +109,9 @@ def _stack_of_2d(array: np.ndarray, name: str) -> np.ndarray:
 def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.ndarray, bool]:
     """Check anomaly maps and stack them as float ``(N, H, W)``.
 
-    Leading axes of length 1 are dropped down to 2-D (what anomalib's
-    ``squeeze`` does to a ``(1, 1, H, W)`` tensor); a 2-D map is one map, a
-    3-D array a batch.
+    The layouts are those of :func:`_stack_of_2d`: ``(H, W)``, ``(H, W, 1)``
+    and ``(1, 1, H, W)`` are one map; ``(N, H, W)``, ``(N, 1, H, W)`` and
+    ``(N, H, W, 1)`` a batch. A masked array's masked entries become NaN.
 
     Returns
     -------
@@ -86,24 +130,34 @@ def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.nd
 
 
 def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
-    """Check images and stack them as RGB ``(N, H, W, 3)``.
+    """Check images and stack them as ``(N, H, W, C)``, the values untouched.
 
-    Accepted: uint8 in 0-255, or float in [0, 1] (scaled by 255 to a float64
-    result); shapes ``(H, W)`` and ``(H, W, 1)`` (grey, repeated into three
-    channels), ``(H, W, 3)`` (RGB), ``(H, W, 4)`` (RGBA, alpha dropped), and
-    4-D batches ``(N, H, W, C)`` of the same channel counts. A 3-D array is
-    always one image: a batch of grey images is ``(N, H, W, 1)``.
+    Accepted dtypes: uint8 (0-255), uint16 (0-65535, as 16-bit PNG and
+    TIFF files hold them) and float (0-1). Accepted shapes: ``(H, W)`` and
+    ``(H, W, 1)`` (grey), ``(H, W, 3)`` (RGB), ``(H, W, 4)`` (RGBA, alpha
+    ignored), and 4-D batches ``(N, H, W, C)`` of the same channel counts.
+    A 3-D array is always one image: a batch of grey images is
+    ``(N, H, W, 1)``.
+
+    Nothing is converted or copied here: the callers bring each block of
+    rows to RGB on the 0-255 scale with :func:`anomaly_viz._blocks.rgb_rows`
+    (uint16 divided by 257, that is times 255 / 65535; float times 255),
+    so that a large image never gets a full-size float copy.
 
     Returns
     -------
-    images : ndarray, shape (N, H, W, 3)
-        uint8, or float64 in [0, 255] for float input; C-contiguous.
+    images : ndarray, shape (N, H, W, C)
+        The input's values and dtype (uint8, uint16 or a float dtype), C
+        being 1, 3 or 4; a view of the input when it is an ndarray.
     is_batch : bool
         False when the input was a single image.
     """
-    array = _as_array(image, name)
-    if array.dtype != np.uint8 and array.dtype.kind != "f":
-        raise TypeError(f"{name} must be uint8 (0-255) or float (0-1), got dtype {array.dtype}")
+    array = _as_array(image, name, masked="refuse")
+    if array.dtype not in (np.uint8, np.uint16) and array.dtype.kind != "f":
+        raise TypeError(
+            f"{name} must be uint8 (0-255), uint16 (0-65535) or float (0-1), "
+            f"got dtype {array.dtype}"
+        )
     if array.ndim == 2:
         array = array[..., np.newaxis]
     if array.ndim not in (3, 4):
@@ -127,13 +181,7 @@ def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
             raise ValueError(
                 f"{name}: a float image must hold values in [0, 1], got values from {low} to {high}"
             )
-    if channels == 1:
-        array = np.repeat(array, 3, axis=-1)
-    elif channels == 4:
-        array = array[..., :3]
-    if array.dtype.kind == "f":
-        array = array.astype(np.float64) * 255.0
-    return np.ascontiguousarray(array), is_batch
+    return array, is_batch
 
 
 def check_batch(
@@ -167,15 +215,21 @@ def check_bool(value: object, name: str) -> bool:
 
 
 def check_real(value: object, name: str) -> float:
-    """A finite or infinite real number (never NaN) as a Python float."""
+    """A finite or infinite real number (never NaN, never a bool) as a Python float."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
-    if not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
-    value = float(value)
-    if math.isnan(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond float64's range, such as 10**400
+        raise ValueError(
+            f"{name} must lie within float64's range (about 1.8e308), got an integer "
+            f"of {len(str(abs(int(value))))} digits"
+        ) from None
+    if math.isnan(number):
         raise ValueError(f"{name} must be a number, got NaN")
-    return value
+    return number
 
 
 def check_finite(value: object, name: str) -> float:
@@ -244,7 +298,7 @@ def as_masks(mask: object, name: str = "mask") -> tuple[np.ndarray, bool]:
     is_batch : bool
         False when the input was a single mask.
     """
-    array = _stack_of_2d(_as_array(mask, name), name)
+    array = _stack_of_2d(_as_array(mask, name, masked="refuse"), name)
     if array.dtype.kind == "f" and np.isnan(array).any():
         raise ValueError(f"{name} must not hold NaN: a mask is True (non-zero) or False (zero)")
     binary = array != 0
@@ -317,7 +371,7 @@ def check_boxes(boxes: object, name: str = "boxes") -> list[tuple[int, int, int,
     Any real dtype but bool is taken, provided every value is a whole
     number; an empty array of any shape (``[]``, say) is no boxes.
     """
-    array = _as_array(boxes, name)
+    array = _as_array(boxes, name, masked="refuse")
     if array.dtype.kind == "b":
         raise TypeError(f"{name} must hold integer pixel indices, got dtype bool")
     if array.size == 0:

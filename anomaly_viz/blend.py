@@ -27,6 +27,7 @@ import functools
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._blocks import rgb_rows, row_blocks
 from ._validate import as_images, check_alpha, check_finite
 
 MODES = ("blend", "alpha", "gray", "multiply")
@@ -52,25 +53,32 @@ def weighted_sum_into(
 ) -> np.ndarray:
     """``out = clip(rint(layer_weight * layer + image_weight * image + gamma), 0, 255)``.
 
-    All arrays are checked and C-contiguous: `out` and `image` ``(H, W, 3)``,
-    `layer` ``(H, W, 3)`` or ``(H, W, 1)`` (one value for all channels) or
-    None (weight 0); the weights are floats or float64 ``(H, W)`` arrays.
-    Works through blocks of rows.
+    `out` is a C-contiguous uint8 ``(H, W, 3)``; `image` a checked image
+    ``(H, W, C)`` of any dtype :func:`~anomaly_viz._validate.as_images`
+    takes, brought to RGB on the 0-255 scale chunk by chunk; `layer` is
+    already on that scale, ``(H, W, 3)`` or ``(H, W, 1)`` (one value for all
+    channels), or None (weight 0); the weights are floats or float64
+    ``(H, W)`` arrays. Works through blocks of rows.
     """
+    table = None
     if (
         isinstance(layer_weight, float)
         and isinstance(image_weight, float)
         and layer is not None
         and layer.dtype == np.uint8
         and image.dtype == np.uint8
-        and layer.shape == image.shape
+        and layer.shape[-1] == 3
     ):
-        return _lookup_into(out, layer, image, _pair_table(layer_weight, image_weight, gamma))
+        table = _pair_table(layer_weight, image_weight, gamma)
     height, width = out.shape[:2]
     step = max(1, _CHUNK // (3 * width))
     for top in range(0, height, step):
         rows = slice(top, top + step)
-        total = image[rows] * _rows(image_weight, rows)
+        photo = rgb_rows(image, rows)
+        if table is not None:
+            _lookup_into(out[rows], layer[rows], photo, table)
+            continue
+        total = photo * _rows(image_weight, rows)
         if layer is not None:
             total += layer[rows] * _rows(layer_weight, rows)
         total += gamma
@@ -102,14 +110,11 @@ def _pair_table(layer_weight: float, image_weight: float, gamma: float) -> np.nd
 def _lookup_into(
     out: np.ndarray, layer: np.ndarray, image: np.ndarray, table: np.ndarray
 ) -> np.ndarray:
-    """``out = table[layer * 256 + image]`` for uint8 arrays, chunk by chunk."""
-    flat_layer, flat_image, flat_out = layer.reshape(-1), image.reshape(-1), out.reshape(-1)
-    for start in range(0, flat_out.size, _CHUNK):
-        part = slice(start, start + _CHUNK)
-        pair = flat_layer[part].astype(np.uint16)
-        pair <<= 8
-        pair |= flat_image[part]
-        np.take(table, pair, out=flat_out[part])
+    """``out = table[layer * 256 + image]`` for uint8 arrays, `out` C-contiguous."""
+    pair = layer.astype(np.uint16, order="C")
+    pair <<= 8
+    pair |= image
+    np.take(table, pair.reshape(-1), out=out.reshape(-1))
     return out
 
 
@@ -124,9 +129,10 @@ def mode_into(
 ) -> np.ndarray:
     """Lay normalised `values` ``(H, W)`` over `image` in one of ``MODES``.
 
-    `heatmap` is the colours of `values`, needed by ``blend`` and ``alpha``;
-    ``blend`` needs no `values` (None). All arrays checked and of one height
-    and width.
+    `image` is a checked image ``(H, W, C)`` as :func:`weighted_sum_into`
+    takes it; `heatmap` is the colours of `values`, needed by ``blend`` and
+    ``alpha``; ``blend`` needs no `values` (None). All arrays checked and of
+    one height and width.
     """
     if mode == "blend":
         return weighted_sum_into(out, heatmap, alpha, image, 1.0 - alpha, gamma)
@@ -145,14 +151,16 @@ def blend(heatmap: ArrayLike, image: ArrayLike, alpha: float = 0.4, gamma: float
     """Alpha-blend two images with an added constant.
 
     ``result = clip(rint(alpha * heatmap + (1 - alpha) * image + gamma), 0, 255)``,
-    computed in float64 and rounded half to even.
+    computed in float64 and rounded half to even, one block of rows at a
+    time (no full-size float copy of a float or uint16 image is made).
 
     Parameters
     ----------
     heatmap, image : array_like
         Images of the same height and width (or batches of the same size):
-        uint8 in 0-255 or float in [0, 1] (scaled by 255), grey, RGB or
-        RGBA (alpha dropped); see :func:`anomaly_viz.superimpose_anomaly_map`.
+        uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535) or float
+        in [0, 1] (scaled by 255); grey, RGB or RGBA (alpha dropped); see
+        :func:`anomaly_viz.superimpose_anomaly_map`.
     alpha : float, default 0.4
         Weight of `heatmap`, in [0, 1]; `image` gets ``1 - alpha``.
     gamma : float, default 0
@@ -187,12 +195,14 @@ def blend(heatmap: ArrayLike, image: ArrayLike, alpha: float = 0.4, gamma: float
     gamma = check_finite(gamma, "gamma")
     heat, heat_batch = as_images(heatmap, "heatmap")
     photo, photo_batch = as_images(image, "image")
-    if heat.shape != photo.shape:
+    if heat.shape[:3] != photo.shape[:3]:
         raise ValueError(
             f"heatmap and image must have the same shape, got {np.shape(heatmap)} "
             f"and {np.shape(image)}"
         )
-    out = np.empty(heat.shape, np.uint8)
+    out = np.empty((*heat.shape[:3], 3), np.uint8)
     for index in range(len(out)):
-        weighted_sum_into(out[index], heat[index], alpha, photo[index], 1.0 - alpha, gamma)
+        for rows in row_blocks(*out.shape[1:3]):
+            layer, below = rgb_rows(heat[index], rows), photo[index, rows]
+            weighted_sum_into(out[index, rows], layer, alpha, below, 1.0 - alpha, gamma)
     return out if heat_batch or photo_batch else out[0]

@@ -47,8 +47,10 @@ def opencv_jet() -> ListedColormap:
     the package as data (``opencv_jet.txt``), so OpenCV is not needed. Use
     it by name, ``colormap="opencv_jet"``, wherever a colormap is taken.
 
-    Indexing follows matplotlib, entry ``floor(v * 256)``, where anomalib
-    takes ``floor(v * 255)``: the two agree up to one table step.
+    The table equals OpenCV's (``benchmarks/parity.py`` checks it against
+    the installed OpenCV). Indexing follows matplotlib, entry
+    ``floor(v * 256)``, where anomalib takes ``floor(v * 255)``: each pixel
+    takes anomalib's entry or the next one up.
 
     Returns
     -------
@@ -70,14 +72,18 @@ def opencv_jet() -> ListedColormap:
     return ListedColormap(_opencv_jet_rgb() / 255.0, name=OPENCV_JET)
 
 
-def get_colormap(colormap: ColormapLike) -> Colormap:
+DEFAULT_COLORMAP = "jet"
+
+
+def get_colormap(colormap: ColormapLike | None) -> Colormap:
     """Resolve a colormap name or object.
 
     Parameters
     ----------
-    colormap : str or matplotlib.colors.Colormap
+    colormap : str, matplotlib.colors.Colormap or None
         A name registered with matplotlib (``"jet"``, ``"viridis"``, ...),
-        ``"opencv_jet"``, or a ``Colormap`` object, returned as it is.
+        ``"opencv_jet"``, or a ``Colormap`` object, returned as it is;
+        None means the default, ``"jet"``.
 
     Returns
     -------
@@ -102,6 +108,8 @@ def get_colormap(colormap: ColormapLike) -> Colormap:
 
     if isinstance(colormap, Colormap):
         return colormap
+    if colormap is None:
+        colormap = DEFAULT_COLORMAP
     if not isinstance(colormap, str):
         raise TypeError(
             f"colormap must be a colormap name or a matplotlib Colormap, got {colormap!r}"
@@ -130,7 +138,7 @@ def _named_table(name: str) -> np.ndarray:
     return _sample(get_colormap(name))
 
 
-def lookup_table(colormap: ColormapLike = "jet") -> np.ndarray:
+def lookup_table(colormap: ColormapLike | None = DEFAULT_COLORMAP) -> np.ndarray:
     """A colormap sampled into an RGB lookup table.
 
     Tables of named colormaps are built once and cached (read-only). A
@@ -140,7 +148,7 @@ def lookup_table(colormap: ColormapLike = "jet") -> np.ndarray:
 
     Parameters
     ----------
-    colormap : str or matplotlib.colors.Colormap, default "jet"
+    colormap : str, matplotlib.colors.Colormap or None, default "jet"
         See :func:`get_colormap`.
 
     Returns
@@ -166,12 +174,14 @@ def lookup_table(colormap: ColormapLike = "jet") -> np.ndarray:
            [255, 255, 255],
            [  0,   0,   0]], dtype=uint8)
     """
-    if isinstance(colormap, str):
-        return _named_table(colormap)
+    if colormap is None or isinstance(colormap, str):
+        return _named_table(colormap or DEFAULT_COLORMAP)
     return _sample(get_colormap(colormap))
 
 
-def apply_colormap(values: ArrayLike, colormap: ColormapLike = "jet") -> np.ndarray:
+def apply_colormap(
+    values: ArrayLike, colormap: ColormapLike | None = DEFAULT_COLORMAP
+) -> np.ndarray:
     """Colour values in [0, 1] through a colormap's lookup table.
 
     Value ``v`` takes table row ``min(floor(v * N), N - 1)``; NaN takes the
@@ -180,8 +190,9 @@ def apply_colormap(values: ArrayLike, colormap: ColormapLike = "jet") -> np.ndar
     Parameters
     ----------
     values : array_like
-        Normalised scores, any shape; see :mod:`anomaly_viz.normalize`.
-    colormap : str or matplotlib.colors.Colormap, default "jet"
+        Normalised scores, any shape; a single number gives one colour of
+        shape (3,), as matplotlib's ``cmap(0.5)`` gives one colour.
+    colormap : str, matplotlib.colors.Colormap or None, default "jet"
         See :func:`get_colormap`.
 
     Returns
@@ -207,8 +218,11 @@ def apply_colormap(values: ArrayLike, colormap: ColormapLike = "jet") -> np.ndar
            [[255, 255, 255],
             [  0,   0,   0],
             [255, 255, 255]]], dtype=uint8)
+    >>> apply_colormap(0.5, "gray")
+    array([128, 128, 128], dtype=uint8)
     """
-    return take_colors(_as_array(values, "values"), lookup_table(colormap))
+    array = _as_array(values, "values")
+    return take_colors(array.reshape(-1), lookup_table(colormap)).reshape(*array.shape, 3)
 
 
 def _packed(table: np.ndarray) -> np.ndarray:

@@ -2,16 +2,21 @@
 
 Every function works on copies: the inputs are never modified, and the
 result is a new C-contiguous uint8 RGB image (or batch). Images are taken
-as everywhere in the package (uint8 in 0-255 or float in [0, 1]; grey,
-RGB or RGBA); a float image is scaled by 255 and rounded half to even
-(``np.rint``) where nothing is drawn on it. Masks may have any real dtype,
-non-zero meaning True, so the 0/255 masks of
-:func:`anomaly_viz.compute_mask` work as they are. One mask may go over a
-batch of images and a batch of masks over one image.
+as everywhere in the package (uint8 in 0-255, uint16 in 0-65535 or float
+in [0, 1]; grey, RGB or RGBA); a float image is scaled by 255 and a uint16
+image by 255 / 65535, and rounded half to even (``np.rint``) where
+nothing is drawn on it. Masks may have any real dtype, non-zero meaning
+True, so the 0/255 masks of :func:`anomaly_viz.compute_mask` work as they
+are. One mask may go over a batch of images and a batch of masks over one
+image.
 
 A region's contour is the region minus its erosion, with everything
 outside the image counted as background, so a region touching the image
-border is closed along the border, as OpenCV's ``findContours`` draws it.
+border is closed along the border. The contour holds OpenCV's
+``findContours`` outline and equals it along the image border; it also
+holds the pixels that touch the background only diagonally (OpenCV erodes
+with a 3x3 cross, this package with a 3x3 square; ``benchmarks/parity.py``
+checks both statements).
 
 A box is ``(x1, y1, x2, y2)`` in pixel indices, x the column and y the
 row, with ``x2`` and ``y2`` inclusive, as anomalib's boxes (and those of
@@ -26,6 +31,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._blocks import plain_rows, rgb_rows, row_blocks
 from ._validate import (
     as_images,
     as_masks,
@@ -60,8 +66,10 @@ def _draw(image: ArrayLike, layers: Sequence[_Layer]) -> np.ndarray:
 
     Each layer's pixels become ``clip(rint(alpha * color + (1 - alpha) *
     below), 0, 255)``, where ``below`` is the image (at full precision for a
-    float image) for the first layer and the uint8 picture drawn so far for
-    the next ones, exactly as if the layers were drawn one call at a time.
+    float or uint16 image) for the first layer and the uint8 picture drawn
+    so far for the next ones, exactly as if the layers were drawn one call
+    at a time. Pixels are independent, so this is done block of rows by
+    block of rows.
     """
     images, is_batch = as_images(image)
     count = len(images)
@@ -73,15 +81,18 @@ def _draw(image: ArrayLike, layers: Sequence[_Layer]) -> np.ndarray:
         is_batch = is_batch or mask_batch
         regions = masks if thickness is None else _outline(masks, thickness)
         painted.append((regions, color, alpha))
-    out = np.empty((count, *images.shape[1:]), np.uint8)
+    out = np.empty((count, *images.shape[1:3], 3), np.uint8)
     for index, picture in enumerate(out):
-        below = images[index % len(images)]
-        picture[...] = below if below.dtype == np.uint8 else np.rint(below)
-        for regions, color, alpha in painted:
-            region = regions[index % len(regions)]
-            mixed = alpha * color + (1.0 - alpha) * below[region]  # float64, masked pixels only
-            picture[region] = np.clip(np.rint(mixed), 0, 255)
-            below = picture
+        image_index = index % len(images)
+        for rows in row_blocks(*picture.shape[:2]):
+            below = rgb_rows(images[image_index], rows)  # the image at full precision
+            drawn = picture[rows]
+            drawn[...] = below if below.dtype == np.uint8 else np.rint(below)
+            for regions, color, alpha in painted:
+                region = regions[index % len(regions)][rows]
+                mixed = alpha * color + (1.0 - alpha) * below[region]  # masked pixels only
+                drawn[region] = np.clip(np.rint(mixed), 0, 255)
+                below = drawn
     return out if is_batch else out[0]
 
 
@@ -93,8 +104,9 @@ def mask_contour(mask: ArrayLike, thickness: int = 1) -> np.ndarray:
     Chebyshev distance `thickness` of a background pixel. Outside the image
     counts as background (``border_value=0``), so a region touching the
     image border is outlined along the border too and its contour is
-    closed, as OpenCV's ``findContours`` draws it; a full mask's contour is
-    the image border.
+    closed; a full mask's contour is the image border. (It holds the outline
+    OpenCV's ``findContours`` draws, and the pixels touching the background
+    only diagonally.)
 
     Parameters
     ----------
@@ -160,8 +172,9 @@ def fill_mask(
     Parameters
     ----------
     image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
-        uint8 in 0-255 or float in [0, 1] (scaled by 255); C is 1 (grey),
-        3 (RGB) or 4 (RGBA, alpha dropped). A 3-D array is one image.
+        uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535) or float
+        in [0, 1] (scaled by 255); C is 1 (grey), 3 (RGB) or 4 (RGBA, alpha
+        dropped). A 3-D array is one image.
     mask : array_like, shape (H, W) or (N, H, W)
         Truth values of any real dtype (non-zero is True), of the image's
         height and width. One mask may go over a batch of images, and a
@@ -363,7 +376,12 @@ def draw_boxes(
     color: ArrayLike = (255, 0, 0),
     thickness: int = 1,
 ) -> np.ndarray:
-    """Draw rectangles on an image, as anomalib's ``draw_boxes`` without OpenCV.
+    """Draw rectangles on an image, in NumPy.
+
+    With ``thickness=1`` the pixels are those of OpenCV's
+    ``cv2.rectangle(image, (x1, y1), (x2, y2), color, 1)``
+    (``benchmarks/parity.py`` checks it); thicker lines grow inward, where
+    OpenCV's straddle the box's edge.
 
     Box ``(x1, y1, x2, y2)`` covers rows ``y1..y2`` and columns ``x1..x2``,
     both ends included. Its outline is the box minus its inside shrunk by
@@ -437,7 +455,10 @@ def draw_boxes(
     thickness = check_positive_int(thickness, "thickness")
     images, is_batch = as_images(image)
     per_image = check_box_batch(boxes, len(images)) if is_batch else [check_boxes(boxes)]
-    out = images.copy() if images.dtype == np.uint8 else np.rint(images).astype(np.uint8)
+    out = np.empty((*images.shape[:3], 3), np.uint8)
+    for picture, source in zip(out, images, strict=True):
+        for rows in row_blocks(*picture.shape[:2]):
+            picture[rows] = plain_rows(source, rows)
     step = thickness - 1
     for picture, image_boxes in zip(out, per_image, strict=True):
         for x1, y1, x2, y2 in image_boxes:

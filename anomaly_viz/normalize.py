@@ -19,6 +19,7 @@ The choices, by name (see :func:`fit_normalization`):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,9 @@ from numpy.typing import ArrayLike
 from ._validate import (
     _as_array,
     check_choice,
+    check_finite,
     check_percentiles,
+    check_positive_int,
     check_range,
     work_dtype,
 )
@@ -77,11 +80,38 @@ def finite_range(scores: ArrayLike) -> tuple[float, float]:
     array = _as_scores(scores)
     low, high = np.min(array), np.max(array)
     if not (np.isfinite(low) and np.isfinite(high)):
-        finite = array[np.isfinite(array)]
-        if finite.size == 0:
+        finite = np.isfinite(array)  # a bool mask: no float copy of the map
+        if not finite.any():
             return 0.0, 0.0
-        low, high = np.min(finite), np.max(finite)
+        low = np.min(array, where=finite, initial=np.inf)
+        high = np.max(array, where=finite, initial=-np.inf)
     return float(low), float(high)
+
+
+def _linear_terms(dtype: np.dtype, low: float, high: float) -> tuple[np.dtype, float, float, float]:
+    """How to compute ``(x - low) / (high - low)`` for scores of float type `dtype`.
+
+    Returns ``(work, factor, offset, span)`` for ``(x * factor - offset) /
+    span`` in float type `work`. That is the scores' own type when rounding
+    `low` and `high` to it moves them by less than its precision times the
+    span (always for float64 scores, and for ordinary ranges on float32);
+    otherwise float64, which holds any float32 range exactly: a range
+    beyond float32, or one so narrow or so near zero that float32 would
+    round it away. When even float64's ``high - low`` overflows, the terms
+    are halved (``factor`` 0.5): exact but for the last bit of a subnormal
+    score, nothing next to a span that large.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond the type: inf, inf - inf
+        own_low, own_high = dtype.type(low), dtype.type(high)
+        span = own_high - own_low
+    rounding = abs(float(own_low) - low) + abs(float(own_high) - high)  # inf when out of range
+    if np.isfinite(span) and span > 0 and rounding <= (high - low) * float(np.finfo(dtype).eps):
+        return dtype, 1.0, own_low, span
+    with np.errstate(over="ignore"):
+        span = np.float64(high) - np.float64(low)
+    if np.isfinite(span):
+        return np.dtype(np.float64), 1.0, low, float(span)
+    return np.dtype(np.float64), 0.5, low * 0.5, high * 0.5 - low * 0.5
 
 
 def rescale(scores: ArrayLike, low: float, high: float) -> np.ndarray:
@@ -91,12 +121,18 @@ def rescale(scores: ArrayLike, low: float, high: float) -> np.ndarray:
     constant map) there is no scale to divide by: scores above ``low``
     become 1 and all others 0, so a constant map takes the lowest colour.
 
+    The arithmetic is in the scores' float type, unless rounding `low` and
+    `high` to it would change the result: then in float64 (in halves where
+    even float64's ``high - low`` overflows), so that a range beyond
+    float32, or narrower than float32 can tell apart, still gives the right
+    values on float32 scores.
+
     Parameters
     ----------
     scores : array_like
         Scores of any real dtype and shape.
     low, high : float
-        The scores that map to 0 and to 1; ``low <= high``.
+        The finite scores that map to 0 and to 1; ``low <= high``.
 
     Returns
     -------
@@ -106,9 +142,10 @@ def rescale(scores: ArrayLike, low: float, high: float) -> np.ndarray:
     Raises
     ------
     TypeError
-        If `scores` is not real-valued.
+        If `scores` is not real-valued or `low`/`high` is not a number.
     ValueError
-        If `scores` is empty or ``low > high`` or either is NaN.
+        If `scores` is empty, `low` or `high` is NaN or infinite, or
+        ``low > high``.
 
     Examples
     --------
@@ -119,25 +156,31 @@ def rescale(scores: ArrayLike, low: float, high: float) -> np.ndarray:
     array([0. , 0.5, 1. ], dtype=float32)
     >>> rescale([3, 3, np.inf], 3, 3)
     array([0., 0., 1.])
+
+    A range wider than float32 on float32 scores:
+
+    >>> rescale(np.array([0.0, 1e30, 3e38], np.float32), -1e39, 1e39)
+    array([0.5 , 0.5 , 0.65], dtype=float32)
     """
     array = _as_scores(scores)
-    if not low <= high:  # also catches NaN
+    low, high = check_finite(low, "low"), check_finite(high, "high")
+    if not low <= high:
         raise ValueError(f"low must not exceed high, got low={low}, high={high}")
-    dtype = array.dtype.type
-    low, high = dtype(low), dtype(high)
     if low == high:
-        result = (array > low).astype(array.dtype)
+        exact = array if array.dtype == np.float64 else array.astype(np.float64)
+        result = (exact > low).astype(array.dtype)
         result[np.isnan(array)] = np.nan
         return result
-    with np.errstate(over="ignore"):
-        span = high - low
-    if not np.isfinite(span):  # the range overflows its float type: use halves in float64
-        array = array.astype(np.float64) * 0.5
-        low, span = np.float64(low) * 0.5, np.float64(high) * 0.5 - np.float64(low) * 0.5
+    work, factor, offset, span = _linear_terms(array.dtype, low, high)
     with np.errstate(invalid="ignore", over="ignore"):
-        result = np.subtract(array, low)
+        if factor == 1.0:
+            result = np.subtract(array, offset, dtype=work)
+        else:
+            result = np.multiply(array, factor, dtype=work)
+            result -= offset
         result /= span
-    return np.clip(result, 0.0, 1.0, out=result)
+    np.clip(result, 0.0, 1.0, out=result)
+    return result.astype(array.dtype, copy=False)
 
 
 def normalize_minmax(scores: ArrayLike) -> np.ndarray:
@@ -266,13 +309,16 @@ def quantize(values: ArrayLike, levels: int) -> np.ndarray:
     Raises
     ------
     TypeError
-        If `values` is not real-valued.
+        If `values` is not real-valued or `levels` is not an integer.
+    ValueError
+        If `levels` is less than 1.
 
     Examples
     --------
     >>> quantize([0.0, 0.5 / 256, 1 / 256, 0.999, 1.0, 7.0, np.nan], 256)
     array([  0,   0,   1, 255, 255, 255, 256])
     """
+    levels = check_positive_int(levels, "levels")
     array = _as_array(values, "values")
     if array.dtype.kind != "f":
         array = array.astype(np.float64)
@@ -281,6 +327,92 @@ def quantize(values: ArrayLike, levels: int) -> np.ndarray:
 
 def _finite(array: np.ndarray) -> np.ndarray:
     return array[np.isfinite(array)]
+
+
+def _percentiles(finite: np.ndarray, percentiles: tuple[float, ...]) -> list[float]:
+    """NumPy's (linear) percentiles of finite values, also next to the float limits.
+
+    ``np.percentile`` interpolates between two neighbours ``a <= b`` through
+    ``b - a``, which overflows (to inf or NaN) when they are of opposite
+    signs near the float limits; then every percentile is interpolated again
+    as ``a * (1 - t) + b * t`` in float64, which cannot overflow.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = np.percentile(finite, percentiles)
+    if np.isfinite(values).all():
+        return [float(value) for value in values]
+    ordered = np.sort(finite.astype(np.float64))
+    positions = np.asarray(percentiles, np.float64) / 100.0 * (ordered.size - 1)
+    below = np.floor(positions).astype(np.intp)
+    above = np.minimum(below + 1, ordered.size - 1)
+    weight = positions - below
+    a, b = ordered[below], ordered[above]
+    return [float(value) for value in np.clip(a * (1.0 - weight) + b * weight, a, b)]
+
+
+_SUM_UNIT = 2.0**-64  # exact scaling; 2**63 float64 magnitudes in these units cannot overflow
+
+
+def _outlier_threshold(magnitudes: np.ndarray, outlier_perc: float) -> float:
+    """captum's ``outlier_perc`` rule on positive, finite magnitudes (0.0 for none).
+
+    The smallest magnitude at which the running sum of the magnitudes, in
+    ascending order, reaches ``(100 - outlier_perc)`` % of their total. The
+    sums and ``total * 0.01 * (100 - outlier_perc)`` are computed in the
+    magnitudes' float type, as captum computes them (under NumPy 2), so that
+    the same magnitude is chosen to the last rounding; only where that total
+    overflows (captum's becomes inf) are the sums taken in float64, in units
+    of ``2**-64``.
+    """
+    if magnitudes.size == 0:
+        return 0.0
+    ordered = np.sort(magnitudes)
+    kind = ordered.dtype.type
+    with np.errstate(over="ignore"):
+        running = np.cumsum(ordered)
+    if not np.isfinite(running[-1]):
+        kind = np.float64
+        running = np.cumsum(ordered.astype(np.float64) * _SUM_UNIT)
+    target = running[-1] * kind(0.01) * kind(100.0 - outlier_perc)
+    # The running sum never decreases: its first entry >= target. Rounding can put the
+    # target a little above the total (outlier_perc=0): then the largest magnitude.
+    index = min(int(np.searchsorted(running, target, side="left")), ordered.size - 1)
+    return float(ordered[index])
+
+
+def _signed_scale(
+    array: np.ndarray, sign: str, percentile: float | None, outlier_perc: float | None
+) -> float:
+    """The magnitude ``s`` that ``signed`` maps to full colour (1.0 if there is none)."""
+    magnitudes = _finite(Normalization("signed", 0.0, 1.0, sign).display(array))
+    if sign == "all":
+        magnitudes = np.abs(magnitudes)
+    else:
+        magnitudes = magnitudes[magnitudes > 0]
+    scale = 0.0
+    if outlier_perc is not None:
+        scale = _outlier_threshold(magnitudes[magnitudes > 0], outlier_perc)
+    elif magnitudes.size:
+        (scale,) = _percentiles(magnitudes, (100.0 if percentile is None else percentile,))
+    return scale if scale > 0 else 1.0
+
+
+def _check_outlier_perc(outlier_perc: object, normalization: str, percentiles: object) -> float:
+    """captum's ``outlier_perc``: a number in [0, 100], for ``signed`` without `percentiles`."""
+    if normalization != "signed":
+        raise ValueError(
+            f"outlier_perc goes with normalization='signed' only; got normalization="
+            f"{normalization!r}, outlier_perc={outlier_perc!r}"
+        )
+    if percentiles is not None:
+        raise ValueError(
+            "outlier_perc and percentiles are two ways to choose the signed scale: give one, "
+            f"got outlier_perc={outlier_perc!r}, percentiles={percentiles!r}"
+        )
+    value = check_finite(outlier_perc, "outlier_perc")
+    if not 0.0 <= value <= 100.0:
+        raise ValueError(f"outlier_perc must lie in [0, 100], got {value}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -305,7 +437,15 @@ class Normalization:
         One of ``SIGNS``; only ``signed`` uses it.
     low, high : float
         The display scores that map to 0 and 1 (for ``sigmoid``: the map's
-        finite range, kept for colorbars).
+        finite range, kept for colorbars); finite, ``low <= high``.
+
+    Raises
+    ------
+    TypeError
+        If `low` or `high` is not a number.
+    ValueError
+        If `normalization` or `sign` is not one of the choices, `low` or
+        `high` is NaN or infinite, or ``low > high``.
 
     Examples
     --------
@@ -320,6 +460,15 @@ class Normalization:
     low: float
     high: float
     sign: str = "all"
+
+    def __post_init__(self) -> None:
+        check_choice(self.normalization, NORMALIZATIONS, "normalization")
+        check_choice(self.sign, SIGNS, "sign")
+        low, high = check_finite(self.low, "low"), check_finite(self.high, "high")
+        if not low <= high:
+            raise ValueError(f"low must not exceed high, got low={low}, high={high}")
+        object.__setattr__(self, "low", low)  # plain floats, whatever number type came in
+        object.__setattr__(self, "high", high)
 
     @property
     def label(self) -> str:
@@ -361,16 +510,12 @@ class Normalization:
         to [0, 1] first (multiplying by `levels` is monotone), with one
         pass and one array fewer. Used on the hot path of the heatmaps.
         """
+        levels = check_positive_int(levels, "levels")
         scores = _as_scores(scores)
-        dtype = scores.dtype.type
-        low, high = dtype(self.low), dtype(self.high)
-        with np.errstate(over="ignore"):
-            span = high - low
-        if (
-            self.normalization == "sigmoid"
-            or self.label != "score"
-            or not (np.isfinite(span) and span > 0)
-        ):
+        if self.normalization == "sigmoid" or self.label != "score" or not self.low < self.high:
+            return quantize(self(scores), levels)
+        work, factor, low, span = _linear_terms(scores.dtype, self.low, self.high)
+        if work != scores.dtype or factor != 1.0:  # a range at the float limits: see rescale
             return quantize(self(scores), levels)
         with np.errstate(invalid="ignore", over="ignore"):
             scaled = np.subtract(scores, low)
@@ -384,7 +529,10 @@ class Normalization:
         if self.normalization == "sigmoid":
             with np.errstate(divide="ignore"):
                 return np.log(values) - np.log1p(-values)
-        return self.low + values * (self.high - self.low)
+        if math.isfinite(self.high - self.low):
+            return self.low + values * (self.high - self.low)
+        half_low, half_high = self.low / 2, self.high / 2  # the span overflows: in halves
+        return 2 * (half_low + values * (half_high - half_low))
 
 
 def fit_normalization(
@@ -395,6 +543,7 @@ def fit_normalization(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
 ) -> Normalization:
     """Fit one of the normalisations to a map.
 
@@ -412,16 +561,29 @@ def fit_normalization(
     ``clip``        0 and 1: scores already in [0, 1]
     ==============  ===============================================  ==========
 
-    ``signed`` is for attributions, whose sign means something (captum's
-    sign choices). With ``s`` the largest magnitude concerned (or its
-    ``percentiles[1]`` percentile when `percentiles` is given, captum's
-    ``100 - outlier_perc``):
+    ``signed`` is for attributions, whose sign means something (the four
+    sign choices of captum's ``visualize_image_attr``). With ``s`` the
+    scale chosen below:
 
     - ``sign="all"``: ``v = (x + s) / 2s``, so 0 sits at 0.5, the centre of
       a diverging colormap;
     - ``"positive"``: ``v = x / s``, negative scores at 0;
     - ``"negative"``: ``v = -x / s``, positive scores at 0;
     - ``"absolute"``: ``v = |x| / s``.
+
+    The magnitudes concerned are ``|x|`` for ``"all"`` and ``"absolute"``,
+    ``x`` where ``x > 0`` for ``"positive"``, and ``-x`` where ``x < 0`` for
+    ``"negative"``. ``s`` is the largest of them by default; with
+    `percentiles`, their ``percentiles[1]`` percentile (NumPy's linear
+    percentile; for ``"all"`` zeros count as magnitudes); with
+    `outlier_perc`, captum's rule for its ``outlier_perc``: sort the
+    non-zero magnitudes in ascending order, and ``s`` is the first at which
+    their running sum reaches ``100 - outlier_perc`` percent of their total,
+    so that the largest magnitudes, together about `outlier_perc` percent
+    of the total, take the end colours. The sums are computed in the map's
+    float type as captum computes them, so that a float32 or float64 map
+    gets captum's scale exactly (captum sums an image's channels first: pass
+    that sum). When there is no magnitude, ``s`` is 1.
 
     NaN stays NaN (the colormap's "bad" colour), ``+inf`` goes to 1 and
     ``-inf`` to 0 in every choice; infinities never enter the statistics.
@@ -440,6 +602,9 @@ def fit_normalization(
         maximum); ``0 <= low < high <= 100``.
     sign : str, default "all"
         For ``"signed"`` only: one of ``SIGNS``.
+    outlier_perc : float, optional
+        For ``"signed"`` only, instead of `percentiles`: captum's rule
+        above, in [0, 100] (captum's default is 2).
 
     Returns
     -------
@@ -452,8 +617,9 @@ def fit_normalization(
         If `scores` is not real-valued or an option has the wrong type.
     ValueError
         If `scores` is empty, a choice is unknown, `vmin`/`vmax` are missing
-        for ``"range"`` or given for another choice, or `percentiles` is
-        out of order.
+        for ``"range"`` or given for another choice, `percentiles` is
+        out of order, or `outlier_perc` is out of [0, 100], given with
+        `percentiles` or for another choice than ``"signed"``.
 
     Examples
     --------
@@ -476,6 +642,17 @@ def fit_normalization(
     >>> fit_normalization(scores, "signed", sign="negative")(scores)
     array([[1.  , 0.25, 0.  ],
            [0.  , 0.  , 0.  ]])
+
+    captum's outlier rule: magnitudes 1, 1, 2, 2, 8, 9 add up to 23, and
+    their running sum first reaches 60 % of it (13.8) at 8:
+
+    >>> attributions = np.array([[-8.0, -2.0, -1.0], [1.0, 2.0, 9.0]])
+    >>> fit = fit_normalization(attributions, "signed", outlier_perc=40)
+    >>> fit.low, fit.high
+    (-8.0, 8.0)
+    >>> fit(attributions)
+    array([[0.    , 0.375 , 0.4375],
+           [0.5625, 0.625 , 1.    ]])
     """
     array = _as_scores(scores)
     fixed = check_range(vmin, vmax)
@@ -488,6 +665,8 @@ def fit_normalization(
             "vmin and vmax go with normalization='range' and only with it; "
             f"got normalization={normalization!r}, vmin={vmin!r}, vmax={vmax!r}"
         )
+    if outlier_perc is not None:
+        outlier_perc = _check_outlier_perc(outlier_perc, normalization, percentiles)
     if percentiles is not None:
         percentiles = check_percentiles(percentiles)
     if normalization == "range":
@@ -496,25 +675,17 @@ def fit_normalization(
         low, high = 0.0, 1.0
     elif normalization == "percentile":
         finite = _finite(array)
-        if finite.size == 0:
-            low = high = 0.0
-        else:
-            low, high = np.percentile(finite, percentiles or (1.0, 99.0))
+        low = high = 0.0
+        if finite.size:
+            low, high = _percentiles(finite, percentiles or (1.0, 99.0))
+            high = max(low, high)  # rounding in the interpolation must not swap them
     elif normalization == "signed":
-        reference = Normalization(normalization, 0.0, 1.0, sign)
-        magnitudes = _finite(reference.display(array))
-        if sign != "all":
-            magnitudes = magnitudes[magnitudes > 0]
-        else:
-            magnitudes = np.abs(magnitudes)
-        scale = 0.0
-        if magnitudes.size:
-            scale = float(np.percentile(magnitudes, percentiles[1] if percentiles else 100.0))
-        scale = scale if scale > 0 else 1.0
+        percentile = None if percentiles is None else percentiles[1]
+        scale = _signed_scale(array, sign, percentile, outlier_perc)
         low, high = (-scale if sign == "all" else 0.0), scale
     else:  # minmax, and sigmoid, which keeps the range for colorbars
         low, high = finite_range(array)
-    return Normalization(normalization, float(low), float(high), sign)
+    return Normalization(normalization, low, high, sign)
 
 
 def normalize_scores(
@@ -525,6 +696,7 @@ def normalize_scores(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
 ) -> np.ndarray:
     """Normalise a map to [0, 1] by one of the named choices.
 
@@ -535,7 +707,7 @@ def normalize_scores(
     ----------
     scores : array_like
         Scores of any real dtype and shape.
-    normalization, vmin, vmax, percentiles, sign
+    normalization, vmin, vmax, percentiles, sign, outlier_perc
         As in :func:`fit_normalization`.
 
     Returns
@@ -555,6 +727,13 @@ def normalize_scores(
     >>> normalize_scores([-2.0, 0.0, 2.0], "sigmoid").round(4)
     array([0.1192, 0.5   , 0.8808])
     """
-    return fit_normalization(
-        scores, normalization, vmin=vmin, vmax=vmax, percentiles=percentiles, sign=sign
-    )(scores)
+    fit = fit_normalization(
+        scores,
+        normalization,
+        vmin=vmin,
+        vmax=vmax,
+        percentiles=percentiles,
+        sign=sign,
+        outlier_perc=outlier_perc,
+    )
+    return fit(scores)

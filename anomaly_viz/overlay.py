@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate
-from ._blocks import row_blocks
+from ._blocks import plain_rows, row_blocks
 from .blend import MODES, mode_into
 from .colormap import ColormapLike, colors_at, lookup_table, take_colors
 from .normalize import fit_normalization
@@ -33,13 +33,6 @@ def default_colormap(
     return "coolwarm" if normalization == "signed" and sign == "all" else "jet"
 
 
-def _plain(image: np.ndarray) -> np.ndarray:
-    """A checked RGB image as uint8 (float images are 0-255 floats)."""
-    if image.dtype == np.uint8:
-        return image
-    return np.clip(np.rint(image), 0, 255).astype(np.uint8)
-
-
 def overlay(
     image: ArrayLike,
     anomaly_map: ArrayLike,
@@ -53,6 +46,7 @@ def overlay(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
     threshold: float | None = None,
 ) -> np.ndarray:
     """Lay an anomaly map over an image, in one of four modes.
@@ -84,8 +78,10 @@ def overlay(
     Parameters
     ----------
     image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
-        uint8 in 0-255 or float in [0, 1]; grey, RGB or RGBA (alpha dropped);
-        see :func:`anomaly_viz.superimpose_anomaly_map`.
+        uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535) or float
+        in [0, 1] (scaled by 255); grey, RGB or RGBA (alpha dropped); see
+        :func:`anomaly_viz.superimpose_anomaly_map`. The uint16 value
+        ``257 * v`` gives the same result as the uint8 value ``v``.
     anomaly_map : array_like, shape (h, w) or (N, h, w)
         Scores of any real dtype; a batch of maps may share one image.
     mode : {"blend", "alpha", "gray", "multiply"}, default "blend"
@@ -96,7 +92,7 @@ def overlay(
     colormap : str or matplotlib.colors.Colormap, optional
         Default ``"jet"``, or ``"coolwarm"`` for ``normalization="signed"``
         with ``sign="all"``.
-    normalization, vmin, vmax, percentiles, sign
+    normalization, vmin, vmax, percentiles, sign, outlier_perc
         How scores become ``v``; see
         :func:`anomaly_viz.normalize.fit_normalization` (default min-max).
     threshold : float, optional
@@ -143,6 +139,7 @@ def overlay(
         "vmax": vmax,
         "percentiles": percentiles,
         "sign": sign,
+        "outlier_perc": outlier_perc,
     }
     maps, map_batch = _validate.as_score_maps(anomaly_map)
     images, image_batch = _validate.as_images(image)
@@ -166,7 +163,7 @@ def overlay(
             mode_into(target, mode, photo[rows], values, heatmap, alpha, gamma)
             if threshold is not None:
                 cold = ~(block > threshold)
-                target[cold] = _plain(photo[rows])[cold]
+                target[cold] = plain_rows(photo, rows)[cold]
     return out if map_batch or image_batch else out[0]
 
 
@@ -180,6 +177,7 @@ def heatmap_rgba(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
 ) -> np.ndarray:
     """A heatmap whose alpha channel is the normalised score.
 
@@ -193,7 +191,7 @@ def heatmap_rgba(
         Scores of any real dtype.
     size : tuple of int, optional
         ``(height, width)`` to resize the scores to (an image's size).
-    colormap, normalization, vmin, vmax, percentiles, sign
+    colormap, normalization, vmin, vmax, percentiles, sign, outlier_perc
         As in :func:`overlay`.
 
     Returns
@@ -219,6 +217,7 @@ def heatmap_rgba(
         "vmax": vmax,
         "percentiles": percentiles,
         "sign": sign,
+        "outlier_perc": outlier_perc,
     }
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     size = maps.shape[1:3] if size is None else _validate.check_shape(size, "size")

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate
+from ._blocks import plain_rows
 from .colormap import ColormapLike, get_colormap, lookup_table, take_colors
 from .normalize import Normalization, fit_normalization
 from .overlay import default_colormap, overlay
@@ -43,7 +44,7 @@ def _add_colorbar(figure: Figure, ax: object, fit: Normalization, cmap: object, 
             return np.ma.masked_array(values, mask=np.ma.getmaskarray(data))
 
     low, high = fit.low, fit.high
-    if fit.normalization != "sigmoid":  # linear: matplotlib's own norm does the same
+    if fit.normalization != "sigmoid":  # linear: matplotlib's norm, up to float rounding
         return figure.colorbar(
             ScalarMappable(norm=Normalize(low, high), cmap=cmap), ax=ax, label=label, shrink=0.8
         )
@@ -97,6 +98,7 @@ def comparison_figure(
     vmax: float | None = None,
     percentiles: tuple[float, float] | None = None,
     sign: str = "all",
+    outlier_perc: float | None = None,
     threshold: float | None = None,
     titles: dict[str, str] | None = None,
     score_label: str = "anomaly score",
@@ -120,7 +122,8 @@ def comparison_figure(
         A predicted mask and the true one (non-zero is True); each adds a
         panel. A mask of the map's size is scaled to the image's by nearest
         neighbour.
-    mode, alpha, gamma, colormap, normalization, vmin, vmax, percentiles, sign, threshold
+    mode, alpha, gamma, colormap, normalization, vmin, vmax, percentiles, sign, outlier_perc
+    threshold
         As in :func:`~anomaly_viz.overlay.overlay`.
     titles : dict, optional
         Panel titles replacing the defaults ``TITLES``; keys ``"image"``,
@@ -163,11 +166,17 @@ def comparison_figure(
     panel_titles = {**TITLES, **(titles or {})}
     scores, size = maps[0], images.shape[1:3]
     fit = fit_normalization(
-        scores, normalization, vmin=vmin, vmax=vmax, percentiles=percentiles, sign=sign
+        scores,
+        normalization,
+        vmin=vmin,
+        vmax=vmax,
+        percentiles=percentiles,
+        sign=sign,
+        outlier_perc=outlier_perc,
     )
     cmap = get_colormap(default_colormap(colormap, normalization, sign))
     panels = {
-        "image": images[0] if images.dtype == np.uint8 else np.rint(images[0]).astype(np.uint8),
+        "image": plain_rows(images[0], slice(None)),
         "heatmap": take_colors(fit(resized_rows(scores, size)(slice(None))), lookup_table(cmap)),
         "overlay": overlay(
             image,
@@ -181,6 +190,7 @@ def comparison_figure(
             vmax=vmax,
             percentiles=percentiles,
             sign=sign,
+            outlier_perc=outlier_perc,
             threshold=threshold,
         ),
         "mask": _mask_panel(mask, "mask", size, scores.shape),

@@ -1,20 +1,27 @@
 """The three names of ``anomalib.utils.post_process``, without OpenCV.
 
 Swap ``from anomalib.utils.post_process import ...`` for
-``from anomaly_viz.post_process import ...`` and keep the same calls. What
-changes is what goes wrong in anomalib:
+``from anomaly_viz.post_process import ...``: the calls keep their names
+and arguments. What changes (docs/anomalib.rst lists it with examples):
 
-- colours are RGB from the start (no BGR/RGB conversion to forget);
+- the default colormap is matplotlib's ``"jet"``; ``colormap="opencv_jet"``
+  gives anomalib's OpenCV colours (indexed by matplotlib's
+  ``floor(v * 256)`` where anomalib takes ``floor(v * 255)``);
+- images are RGB (anomalib blends its RGB heatmap with the image as given,
+  so an image read with ``cv2.imread``, which is BGR, mixes the orders);
 - scores above 1 clip to the top colour instead of wrapping around
   (anomalib casts ``map * 255`` to uint8, so 1.2 becomes a cold 50);
 - a constant map gives the lowest colour, not NaN and a warning;
 - blending saturates at 255 instead of wrapping;
 - NaN and infinite scores have defined colours;
-- the opening and closing of ``compute_mask`` are true ones for even
-  kernel sizes and treat the image border like the inside.
+- an overlay has the image's size (a smaller map is resized, as scores,
+  to the image), where anomalib resizes the image to the map;
+- ``compute_mask`` cleans the mask with this package's opening and closing
+  with a square by default; ``cleaning="anomalib"`` gives anomalib's
+  opening with a disk.
 
-Each function takes a single map or a batch ``(N, H, W)``; a batch runs the
-same steps over its leading axis.
+Each function takes a single map or a batch: ``(N, H, W)``, or
+anomalib's ``(N, 1, H, W)``.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from .mask import (
     hysteresis_mask,
     open_by_reconstruction,
     open_close,
+    open_disk,
     otsu_threshold,
     threshold_mask,
 )
@@ -48,7 +56,7 @@ def anomaly_map_to_color_map(
     anomaly_map: ArrayLike,
     normalize: bool = True,
     *,
-    colormap: ColormapLike = "jet",
+    colormap: ColormapLike | None = "jet",
     vmin: float | None = None,
     vmax: float | None = None,
 ) -> np.ndarray:
@@ -138,17 +146,19 @@ def superimpose_anomaly_map(
     gamma: float = 0,
     normalize: bool = False,
     *,
-    colormap: ColormapLike = "jet",
+    colormap: ColormapLike | None = "jet",
     vmin: float | None = None,
     vmax: float | None = None,
 ) -> np.ndarray:
     """Lay an anomaly heatmap over an image.
 
     ``result = clip(rint(alpha * heatmap + (1 - alpha) * image + gamma), 0, 255)``,
-    the formula of anomalib (and ``cv2.addWeighted``), computed in float64,
-    rounded half to even like OpenCV and saturating at 0 and 255 instead of
-    wrapping around. The heatmap is :func:`anomaly_map_to_color_map` of the
-    map.
+    anomalib's formula, computed in float64, rounded half to even and
+    saturating at 0 and 255 instead of wrapping around. anomalib computes it
+    with ``cv2.addWeighted``, which sums in float32: the two agree within 1
+    on every byte, and byte for byte at anomalib's default ``alpha=0.4``
+    with an integer `gamma` (``benchmarks/parity.py`` checks both). The
+    heatmap is :func:`anomaly_map_to_color_map` of the map.
 
     When the map and the image differ in size (a 32x96 feature map over a
     128x64 photo), the map's *scores* are resized to the image's height and
@@ -163,8 +173,10 @@ def superimpose_anomaly_map(
     anomaly_map : array_like, shape (h, w) or (N, h, w)
         Scores of any real dtype, as for :func:`anomaly_map_to_color_map`.
     image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
-        uint8 in 0-255 or float in [0, 1] (scaled by 255); C is 1 (grey,
-        shown as grey RGB), 3 (RGB) or 4 (RGBA, alpha dropped). A 3-D array
+        uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535, so that
+        ``257 * v`` shows as the uint8 ``v``) or float in [0, 1] (scaled by
+        255); C is 1 (grey, shown as grey RGB), 3 (RGB) or 4 (RGBA, alpha
+        dropped). A 3-D array
         is one image; a batch of grey images is ``(N, H, W, 1)``. A batch of
         maps may share one image, and one map may go over a batch.
     alpha : float, default 0.4
@@ -187,8 +199,8 @@ def superimpose_anomaly_map(
     Raises
     ------
     TypeError
-        If an argument has the wrong type or dtype (an image neither uint8
-        nor float, a complex map, ...).
+        If an argument has the wrong type or dtype (an image neither uint8,
+        uint16 nor float, a complex map, ...).
     ValueError
         If `alpha` is outside [0, 1] or not finite, `gamma` not finite, a
         shape or channel count is wrong, a float image leaves [0, 1], the
@@ -225,7 +237,7 @@ def superimpose_anomaly_map(
     )
 
 
-CLEANINGS = ("open_close", "reconstruction")
+CLEANINGS = ("open_close", "anomalib", "reconstruction")
 
 
 def compute_mask(
@@ -241,28 +253,36 @@ def compute_mask(
     """Threshold an anomaly map and clean the mask.
 
     Pixels whose score is strictly greater than `threshold` are anomalous
-    (NaN never is); the mask is then opened and closed with a
-    ``kernel_size`` x ``kernel_size`` square, with the image border treated
-    as if the edge pixels went on (see :func:`anomaly_viz.mask.open_close`).
+    (NaN never is); the mask is then cleaned. By default (this package's
+    choice) it is opened, then closed, with a ``kernel_size`` x
+    ``kernel_size`` square, outside the image neutral for each step (see
+    :func:`anomaly_viz.mask.open_close`): specks go, small holes and gaps
+    are filled. ``cleaning="anomalib"`` computes anomalib's mask instead:
+    an opening only, with a disk of radius `kernel_size`, the image
+    mirrored beyond its border (see :func:`anomaly_viz.mask.open_disk`).
     The keyword-only options go beyond anomalib.
 
     Parameters
     ----------
     anomaly_map : array_like, shape (H, W) or (N, H, W)
-        Scores of any real dtype; leading axes of length 1 are dropped.
+        Scores of any real dtype; ``(H, W, 1)`` and ``(1, 1, H, W)`` are
+        one map, ``(N, 1, H, W)`` a batch.
     threshold : float or "otsu"
         The score above which a pixel is anomalous; not NaN. ``"otsu"``:
         Otsu's threshold from each map's histogram
         (:func:`anomaly_viz.mask.otsu_threshold`).
     kernel_size : int, default 4
-        Side of the square structuring element; 0 or 1: no cleaning.
+        The square's side (0 or 1: no cleaning); with
+        ``cleaning="anomalib"``, the disk's radius (0: no cleaning).
     low_threshold : float, optional
         Hysteresis: pixels above `threshold` seed regions that grow through
         pixels above `low_threshold` (:func:`anomaly_viz.mask.hysteresis_mask`).
-    cleaning : {"open_close", "reconstruction"}, default "open_close"
-        ``"open_close"``: opening then closing (anomalib). ``"reconstruction"``:
-        opening by reconstruction, which removes the same specks but keeps
-        the exact shape of every region that survives
+    cleaning : {"open_close", "anomalib", "reconstruction"}, default "open_close"
+        ``"open_close"``: opening then closing with the square.
+        ``"anomalib"``: anomalib's opening with a disk.
+        ``"reconstruction"``: opening by reconstruction, which removes the
+        same specks as the square's opening but keeps the exact shape of
+        every region that survives
         (:func:`anomaly_viz.mask.open_by_reconstruction`).
     connectivity : {8, 4}, default 8
         Neighbours for hysteresis, reconstruction and `min_area`.
@@ -286,21 +306,34 @@ def compute_mask(
 
     Examples
     --------
-    >>> scores = np.array([[0.1, 0.2, 0.9],
-    ...                    [0.1, 0.8, 0.9],
-    ...                    [0.1, 0.1, 0.7]])
+    >>> scores = np.array([[0.9, 0.9, 0.1, 0.1, 0.1],
+    ...                    [0.9, 0.9, 0.1, 0.8, 0.1],
+    ...                    [0.1, 0.1, 0.1, 0.1, 0.1],
+    ...                    [0.1, 0.1, 0.1, 0.1, 0.1]])
     >>> compute_mask(scores, threshold=0.5, kernel_size=1)
-    array([[  0,   0, 255],
-           [  0, 255, 255],
-           [  0,   0, 255]], dtype=uint8)
+    array([[255, 255,   0,   0,   0],
+           [255, 255,   0, 255,   0],
+           [  0,   0,   0,   0,   0],
+           [  0,   0,   0,   0,   0]], dtype=uint8)
 
-    With a 2x2 square the lone pixel at (1, 1) is opened away, and the
-    column on the border survives because the border is repeated:
+    With a 2x2 square the lone pixel at (1, 3) is opened away, and the
+    block in the corner keeps its pixels up to the border:
 
     >>> compute_mask(scores, threshold=0.5, kernel_size=2)
-    array([[  0,   0, 255],
-           [  0,   0, 255],
-           [  0,   0, 255]], dtype=uint8)
+    array([[255, 255,   0,   0,   0],
+           [255, 255,   0,   0,   0],
+           [  0,   0,   0,   0,   0],
+           [  0,   0,   0,   0,   0]], dtype=uint8)
+
+    anomalib's disk of radius 1 is a cross of five pixels. It fits in the
+    block, with the image mirrored beyond the border, only when centred on
+    the corner pixel, so the opening rounds the block off to that cross:
+
+    >>> compute_mask(scores, threshold=0.5, kernel_size=1, cleaning="anomalib")
+    array([[255, 255,   0,   0,   0],
+           [255,   0,   0,   0,   0],
+           [  0,   0,   0,   0,   0],
+           [  0,   0,   0,   0,   0]], dtype=uint8)
 
     Hysteresis keeps the 0.3 pixel next to the 0.9 and drops the lone 0.4:
 
@@ -332,6 +365,8 @@ def compute_mask(
             mask = hysteresis_mask(scores, min(low_threshold, high), high, connectivity)
         if cleaning == "open_close":
             mask = open_close(mask, kernel_size)
+        elif cleaning == "anomalib":
+            mask = open_disk(mask, kernel_size)
         else:
             mask = open_by_reconstruction(mask, kernel_size, connectivity)
         if min_area > 1:

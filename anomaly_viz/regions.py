@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._blocks import row_blocks
 from ._validate import (
     as_masks,
     as_score_maps,
@@ -45,12 +46,14 @@ class Region:
     centroid : tuple of float
         Mean ``(row, col)`` of its pixels (may lie outside a ring-shaped
         region).
-    max_score, mean_score : float
-        Largest and mean finite score inside it (NaN scores are left out;
-        NaN if none is finite).
+    max_score : float
+        Largest score inside it, NaN scores left out: ``+inf`` if it holds
+        one, ``-inf`` if it holds nothing else; NaN if every score is NaN.
+    mean_score : float
+        Mean of its finite scores; NaN if none is finite.
     peak : tuple of int
-        ``(row, col)`` of the largest score (the first in raster order on
-        ties).
+        ``(row, col)`` of `max_score` (the first in raster order on ties;
+        the first pixel when every score is NaN).
 
     Examples
     --------
@@ -201,50 +204,131 @@ def remove_small_regions(mask: ArrayLike, min_area: int, connectivity: int = 8) 
     return out if is_batch else out[0]
 
 
-def _measure(scores: np.ndarray, binary: np.ndarray, connectivity: int) -> list[Region]:
-    from scipy import ndimage
+_NO_PIXEL = np.iinfo(np.intp).max  # a flat index past any image
+_SCALE = 2.0**-64  # exact; a sum of 2**63 scaled float64 scores cannot overflow
 
-    labels, count = _labels(binary, connectivity)
-    if count == 0:
-        return []
-    index = np.arange(1, count + 1)
-    flat = labels.ravel()
-    areas = np.bincount(flat, minlength=count + 1)[1:]
-    rows, cols = np.indices(labels.shape)
-    centroid_rows = np.bincount(flat, weights=rows.ravel(), minlength=count + 1)[1:] / areas
-    centroid_cols = np.bincount(flat, weights=cols.ravel(), minlength=count + 1)[1:] / areas
-    finite = np.isfinite(scores).ravel()
-    score_values = scores.astype(np.float64).ravel()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        finite_count = np.bincount(flat[finite], minlength=count + 1)[1:]
-        finite_sum = np.bincount(flat[finite], weights=score_values[finite], minlength=count + 1)
-        means = finite_sum[1:] / finite_count
-    ranked = np.where(np.isnan(scores), -np.inf, scores).astype(np.float64)
-    maxima = ndimage.maximum(ranked, labels, index)
-    # The first pixel (raster order) of each region that holds its maximum;
-    # ndimage.maximum_position would return the last one on ties.
-    region_max = np.concatenate([[np.inf], maxima])[flat]
-    hits = np.flatnonzero((flat > 0) & (ranked.ravel() == region_max))
-    _, first = np.unique(flat[hits], return_index=True)
-    peaks = np.column_stack(np.unravel_index(hits[first], labels.shape))
-    any_valid = ndimage.maximum(~np.isnan(scores), labels, index)
-    regions = []
-    for position, slices in enumerate(ndimage.find_objects(labels)):
-        rows_slice, cols_slice = slices
-        regions.append(
-            Region(
-                label=position + 1,
-                area=int(areas[position]),
-                box=(cols_slice.start, rows_slice.start, cols_slice.stop - 1, rows_slice.stop - 1),
-                centroid=(float(centroid_rows[position]), float(centroid_cols[position])),
-                max_score=float(maxima[position]) if any_valid[position] else float("nan"),
-                mean_score=float(means[position]),
-                peak=(int(peaks[position][0]), int(peaks[position][1])),
+
+class _Tally:
+    """Per-region sums, extremes and peaks, fed a mask's pixels in raster order.
+
+    Every array holds one entry per label (entry 0, the background, unused),
+    so that memory goes with the number of regions, never with the map.
+    """
+
+    def __init__(self, count: int, width: int) -> None:
+        bins = count + 1
+        self.width = width
+        self.areas = np.zeros(bins, np.intp)
+        self.row_sums = np.zeros(bins)
+        self.col_sums = np.zeros(bins)
+        self.first = np.full(bins, _NO_PIXEL)  # flat index of the first pixel: the top row
+        self.last = np.full(bins, -1)  # and of the last: the bottom row
+        self.left = np.full(bins, width)
+        self.right = np.full(bins, -1)
+        self.finite_counts = np.zeros(bins, np.intp)
+        self.finite_sums = np.zeros(bins)
+        self.scaled_sums = np.zeros(bins)  # sums of score * _SCALE, for when those overflow
+        self.scored_counts = np.zeros(bins, np.intp)  # scores that are not NaN
+        self.maxima = np.full(bins, -np.inf)
+        self.peaks = np.full(bins, _NO_PIXEL)
+
+    def add(self, pixels: np.ndarray, regions: np.ndarray, scores: np.ndarray) -> None:
+        """Count flat `pixels` (raster order, after all earlier ones) of label `regions`."""
+        rows, cols = np.divmod(pixels, self.width)
+        np.add.at(self.areas, regions, 1)
+        np.add.at(self.row_sums, regions, rows.astype(np.float64))  # ufunc.at is slow when casting
+        np.add.at(self.col_sums, regions, cols.astype(np.float64))
+        np.minimum.at(self.first, regions, pixels)
+        np.maximum.at(self.last, regions, pixels)
+        np.minimum.at(self.left, regions, cols)
+        np.maximum.at(self.right, regions, cols)
+        finite = np.isfinite(scores)
+        np.add.at(self.finite_counts, regions[finite], 1)
+        # ufunc.at adds in the order given: each sum runs through the pixels in raster order.
+        with np.errstate(over="ignore", invalid="ignore"):  # huge scores: see scaled_sums
+            np.add.at(self.finite_sums, regions[finite], scores[finite])
+        np.add.at(self.scaled_sums, regions[finite], scores[finite] * _SCALE)
+        scored = ~np.isnan(scores)
+        np.add.at(self.scored_counts, regions[scored], 1)
+        self._add_peaks(pixels, regions, np.where(scored, scores, -np.inf))
+
+    def _add_peaks(self, pixels: np.ndarray, regions: np.ndarray, ranked: np.ndarray) -> None:
+        """Keep, per region, the first pixel holding its largest `ranked` value so far."""
+        before = self.maxima[regions]
+        np.maximum.at(self.maxima, regions, ranked)
+        after = self.maxima[regions]
+        self.peaks[regions[after > before]] = _NO_PIXEL  # a new maximum: earlier peaks are void
+        hits = ranked == after
+        np.minimum.at(self.peaks, regions[hits], pixels[hits])
+
+    def regions(self, min_area: int, by_score: bool) -> list[Region]:
+        """The regions of at least `min_area` pixels, sorted by score or by label.
+
+        By score: highest maximum first (``+inf`` before any number), NaN
+        (no score at all) last, ties in label order.
+        """
+        labels = np.arange(1, len(self.areas))
+        areas = self.areas[1:]
+        with np.errstate(invalid="ignore", divide="ignore"):  # no finite score: 0 / 0 is NaN
+            means = self.finite_sums[1:] / self.finite_counts[1:]
+            overflowed = ~np.isfinite(means) & (self.finite_counts[1:] > 0)
+            means[overflowed] = (self.scaled_sums[1:] / self.finite_counts[1:])[overflowed] / _SCALE
+        maxima = np.where(self.scored_counts[1:] > 0, self.maxima[1:], np.nan)
+        order = np.flatnonzero(areas >= min_area)
+        if by_score:
+            unscored = np.isnan(maxima)
+            descending = -np.where(unscored, 0.0, maxima)
+            order = order[np.lexsort((labels[order], descending[order], unscored[order]))]
+        peak_rows, peak_cols = np.divmod(self.peaks[1:], self.width)
+        columns = [
+            labels,
+            areas,
+            self.left[1:],
+            self.first[1:] // self.width,
+            self.right[1:],
+            self.last[1:] // self.width,
+            self.row_sums[1:] / areas,
+            self.col_sums[1:] / areas,
+            maxima,
+            means,
+            peak_rows,
+            peak_cols,
+        ]
+        return [
+            Region(label, area, (x1, y1, x2, y2), (row, col), highest, mean, (peak_row, peak_col))
+            for label, area, x1, y1, x2, y2, row, col, highest, mean, peak_row, peak_col in zip(
+                *(column[order].tolist() for column in columns), strict=True
             )
-        )
-    # Highest maximum first; NaN (no score at all) last; ties in label order.
-    regions.sort(key=lambda r: (np.isnan(r.max_score), -np.nan_to_num(r.max_score), r.label))
-    return regions
+        ]
+
+
+def _measure(
+    scores: np.ndarray | None,
+    binary: np.ndarray,
+    connectivity: int,
+    min_area: int = 0,
+    by_score: bool = True,
+) -> list[Region]:
+    """The regions of one mask (see :meth:`_Tally.regions`); every score 1 if `scores` is None.
+
+    Beyond the label image, only the mask pixels of one block of rows at a
+    time and a few numbers per region are held: the cost does not grow with
+    the background.
+    """
+    labels, count = _labels(binary, connectivity)
+    height, width = binary.shape
+    tally = _Tally(count, width)
+    for rows in row_blocks(height, width):
+        local = np.flatnonzero(binary[rows])
+        if local.size == 0:
+            continue
+        regions = labels[rows].reshape(-1)[local].astype(np.intp)
+        if scores is None:
+            values = np.ones(local.size)
+        else:
+            values = scores[rows].reshape(-1)[local].astype(np.float64, copy=False)
+        tally.add(local + rows.start * width, regions, values)
+    return tally.regions(min_area, by_score)
 
 
 def measure_regions(
@@ -296,8 +380,8 @@ def measure_regions(
     count = check_batch(len(maps), len(masks), "anomaly_map", "mask")
     results = []
     for item in range(count):
-        regions = _measure(maps[item % len(maps)], masks[item % len(masks)], connectivity)
-        results.append([region for region in regions if region.area >= min_area])
+        scores, binary = maps[item % len(maps)], masks[item % len(masks)]
+        results.append(_measure(scores, binary, connectivity, min_area))
     return results if map_batch or mask_batch else results[0]
 
 
@@ -311,8 +395,8 @@ def masks_to_boxes(
     masks : array_like, shape (H, W) or (N, H, W)
         Truth values (non-zero is True).
     anomaly_maps : array_like, optional
-        Scores of the masks' shape; each box's score is the largest finite
-        score inside its region (NaN if none). Without maps every score is 1.
+        Scores of the masks' shape; each box's score is its region's
+        ``max_score`` (see :class:`Region`). Without maps every score is 1.
     connectivity : {8, 4}, default 8
 
     Returns
@@ -342,7 +426,7 @@ def masks_to_boxes(
     """
     connectivity = check_connectivity(connectivity)
     binaries, is_batch = as_masks(masks, "masks")
-    maps = binaries.astype(np.float64)  # without maps: 1 in every region
+    maps: list[None] | np.ndarray = [None]  # without maps: 1 in every region
     if anomaly_maps is not None:
         maps, map_batch = as_score_maps(anomaly_maps, "anomaly_maps")
         check_same_size(maps.shape[1:], "anomaly_maps", binaries.shape[1:], "masks")
@@ -351,8 +435,8 @@ def masks_to_boxes(
     count = max(len(maps), len(binaries))
     all_boxes, all_scores = [], []
     for item in range(count):
-        regions = _measure(maps[item % len(maps)], binaries[item % len(binaries)], connectivity)
-        regions.sort(key=lambda region: region.label)
+        scores, binary = maps[item % len(maps)], binaries[item % len(binaries)]
+        regions = _measure(scores, binary, connectivity, by_score=False)
         all_boxes.append(np.array([r.box for r in regions], np.int64).reshape(-1, 4))
         all_scores.append(np.array([r.max_score for r in regions], np.float64))
     if is_batch:

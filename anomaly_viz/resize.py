@@ -2,77 +2,187 @@
 
 Output pixel ``o`` of an axis resized from ``n_in`` to ``n_out`` samples the
 input at ``s = (o + 0.5) * n_in / n_out - 0.5``, clamped to ``[0, n_in - 1]``
-(the edge pixels repeat beyond the border). This is the convention of
-``scipy.ndimage.zoom(order=1, grid_mode=True, mode="nearest")``, PIL and
-torch's ``interpolate(..., align_corners=False)``. Shrinking does not
-average (no anti-aliasing), as in scipy and torch.
+(the edge pixels repeat beyond the border), and mixes the two input pixels
+around ``s`` linearly; the two axes are done one after the other. This is
+the rule of ``scipy.ndimage.zoom(order=1, grid_mode=True, mode="nearest")``
+(up to float rounding, as are the two below); of PIL's bilinear
+``Image.resize`` when enlarging only (PIL averages when shrinking); of
+OpenCV's ``cv2.resize(..., interpolation=cv2.INTER_LINEAR)`` on float32
+maps; and of torch's ``interpolate(mode="bilinear", align_corners=False,
+antialias=False)`` (within 1e-4 of the range for float32 maps, whose
+sampling positions torch computes in float32). ``benchmarks/parity.py``
+checks each of these. Shrinking does not average (no anti-aliasing), as
+in scipy.
+
+Two promises beyond those libraries:
+
+- no resized value leaves the range of the values it was interpolated
+  from, so a constant map stays exactly constant (the plain
+  ``a * (1 - w) + b * w`` can round one step above ``max(a, b)``);
+- the weights come from exact integer arithmetic, so an output pixel that
+  falls on an input pixel takes it whole, and a NaN next to it does not
+  spread through a weight of 1e-16 left by rounding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_score_maps, check_shape
+from ._blocks import row_blocks
+from ._validate import _as_array, as_score_maps, check_shape
 
 
-def _axis_weights(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each output position: left source index, right source index, right weight."""
-    source = (np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5
-    np.clip(source, 0, n_in - 1, out=source)
-    left = np.floor(source).astype(np.intp)
+class _Axis(NamedTuple):
+    """How one axis is resampled: per output position, two source indices."""
+
+    near: np.ndarray  # the source index nearer to the sampled position
+    far: np.ndarray  # the other one (equal to `near` at the edges)
+    weight: np.ndarray  # of `far`, in [0, 0.5], in the map's float dtype
+
+
+def _axis(n_in: int, n_out: int, dtype: np.dtype) -> _Axis:
+    """Source indices and weights along one axis, from integers.
+
+    ``s = num / den`` with ``num = (2o + 1) * n_in - n_out`` and
+    ``den = 2 * n_out``: the floor of ``s`` and its fraction ``rest / den``
+    are exact, and only the final division rounds.
+    """
+    den = 2 * n_out
+    num = (2 * np.arange(n_out, dtype=np.int64) + 1) * n_in - n_out
+    np.clip(num, 0, (n_in - 1) * den, out=num)  # the edge pixels repeat
+    left, rest = np.divmod(num, den)
     right = np.minimum(left + 1, n_in - 1)
-    return left, right, source - left
+    left_is_near = 2 * rest <= den
+    near = np.where(left_is_near, left, right).astype(np.intp)
+    far = np.where(left_is_near, right, left).astype(np.intp)
+    weight = np.where(left_is_near, rest, den - rest) / den
+    return _Axis(near, far, weight.astype(dtype))
 
 
-def _columns(scores: np.ndarray, cols: tuple[np.ndarray, ...]) -> np.ndarray:
-    """Linear interpolation along the columns (the map is still small here)."""
-    left, right, weight = cols
-    weight = weight.astype(scores.dtype)
-    half = np.take(scores, left, axis=1)  # take keeps C order, scores[:, left] would not
-    half *= 1 - weight
-    half += np.take(scores, right, axis=1) * weight
-    return half
+def _lerp(near: np.ndarray, far: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``near + (far - near) * weight`` for weights in [0, 0.5], into `far`.
+
+    Never outside ``[min(near, far), max(near, far)]``, provided ``far - near``
+    does not overflow: for ``near <= far`` (the other case is symmetric),
+    ``d = fl(far - near)`` is at most ``(far - near)(1 + u)`` and
+    ``t = fl(d * weight)`` at most ``(far - near)(1 + u)^2 / 2``, less than
+    ``far - near``; so ``near <= near + t < far``, and rounding, monotone,
+    cannot pass the representable ends.
+    """
+    far -= near
+    far *= weight
+    far += near
+    return far
 
 
-def _rows(half: np.ndarray, rows: tuple[np.ndarray, ...]) -> np.ndarray:
-    """Linear interpolation along the rows: whole contiguous rows are mixed."""
-    top, bottom, weight = rows
-    out = half[top]
-    out *= 1 - weight
-    out += half[bottom] * weight
+def _lerp_clamped(near: np.ndarray, far: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``near * (1 - weight) + far * weight`` clipped to the range of the two.
+
+    For maps whose differences overflow (finite scores beyond half the
+    largest float), where :func:`_lerp` cannot be used.
+    """
+    low, high = np.minimum(near, far), np.maximum(near, far)
+    with np.errstate(over="ignore"):
+        out = near * (1 - weight)
+        out += far * weight
+    return np.clip(out, low, high, out=out)
+
+
+Lerp = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def _lerp_for(scores: np.ndarray) -> Lerp:
+    """:func:`_lerp` when no two finite scores of the map differ by more than the largest float."""
+    limit = np.finfo(scores.dtype).max / 2
+    for rows in row_blocks(*scores.shape):
+        magnitude = np.abs(scores[rows])
+        if np.max(magnitude, where=np.isfinite(magnitude), initial=0) > limit:
+            return _lerp_clamped
+    return _lerp
+
+
+def _interpolate(scores: np.ndarray, rows: _Axis, cols: _Axis, lerp: Lerp) -> np.ndarray:
+    """Linear interpolation along the columns, then along the rows, of finite scores."""
+    # take keeps C order, scores[:, index] would not
+    half = lerp(np.take(scores, cols.near, axis=1), np.take(scores, cols.far, axis=1), cols.weight)
+    return lerp(half[rows.near], half[rows.far], rows.weight[:, np.newaxis])
+
+
+def _spread(flags: np.ndarray, rows: _Axis, cols: _Axis) -> np.ndarray:
+    """The output pixels on which a flagged source pixel has a weight above zero."""
+    half = np.take(flags, cols.near, axis=1)
+    half |= np.take(flags, cols.far, axis=1) & (cols.weight > 0)
+    out = half[rows.near]
+    out |= half[rows.far] & (rows.weight > 0)[:, np.newaxis]
     return out
 
 
-def _interpolate(
-    scores: np.ndarray, rows: tuple[np.ndarray, ...], cols: tuple[np.ndarray, ...]
-) -> np.ndarray:
-    """Separable linear interpolation: along columns, then along rows."""
-    top, bottom, weight = rows
-    return _rows(_columns(scores, cols), (top, bottom, weight.astype(scores.dtype)[:, np.newaxis]))
+def _resize(scores: np.ndarray, rows: _Axis, cols: _Axis, lerp: Lerp) -> np.ndarray:
+    """Resize float `scores` (as `rows` and `cols` index it); NaN and infinities spread."""
+    finite = np.isfinite(scores)
+    if finite.all():
+        return _interpolate(scores, rows, cols, lerp)
+    out = _interpolate(np.where(finite, scores, 0), rows, cols, lerp)
+    positive = _spread(scores == np.inf, rows, cols)
+    negative = _spread(scores == -np.inf, rows, cols)
+    nan = _spread(np.isnan(scores), rows, cols)
+    nan |= positive & negative
+    out[positive] = np.inf
+    out[negative] = -np.inf
+    out[nan] = np.nan
+    return out
+
+
+def _sources(
+    near: np.ndarray, far: np.ndarray
+) -> tuple[slice | np.ndarray, np.ndarray, np.ndarray]:
+    """What to take from the map for these source indices, and the indices within it.
+
+    A slice from the smallest index to the largest when that range is not
+    much longer than the indices (a view of the map: enlarging, or shrinking
+    a little); otherwise the used indices alone, so that a map much larger
+    than the output is never read whole.
+    """
+    first = int(min(near.min(), far.min()))
+    last = int(max(near.max(), far.max()))
+    if last - first < 2 * len(near) + 2:
+        return slice(first, last + 1), near - first, far - first
+    used = np.union1d(near, far)
+    return used, np.searchsorted(used, near), np.searchsorted(used, far)
 
 
 def resized_rows(scores: np.ndarray, shape: tuple[int, int]) -> Callable[[slice], np.ndarray]:
     """Rows of the bilinearly resized map, computed block by block on demand.
 
     For a checked float map: ``resized_rows(scores, shape)(rows)`` equals
-    ``resize_bilinear(scores, shape)[rows]`` without ever building the whole
-    resized map (the column pass runs once, on the small map; each call does
-    the row pass for its rows). A map with NaN or infinities is resized whole
-    by :func:`resize_bilinear`, whose rules for them need every row.
+    ``resize_bilinear(scores, shape)[rows]`` (which is made of such calls).
+    Each call reads only the source pixels its rows are interpolated from,
+    so its memory is a few times the block's, whatever the sizes and
+    whether the map holds NaN or infinities; the whole resized map is never
+    built. When the shape is the map's, the rows are views of the map.
     """
     if scores.shape == tuple(shape):
         return lambda rows: scores[rows]
-    if not np.isfinite(scores).all():
-        whole = resize_bilinear(scores, shape)
-        return lambda rows: whole[rows]
     height, width = shape
-    half = _columns(scores, _axis_weights(scores.shape[1], width))
-    top, bottom, weight = _axis_weights(scores.shape[0], height)
-    weight = weight.astype(scores.dtype)[:, np.newaxis]
-    return lambda rows: _rows(half, (top[rows], bottom[rows], weight[rows]))
+    row_axis = _axis(scores.shape[0], height, scores.dtype)
+    col_axis = _axis(scores.shape[1], width, scores.dtype)
+    select_cols, near_col, far_col = _sources(col_axis.near, col_axis.far)
+    cols = _Axis(near_col, far_col, col_axis.weight)
+    lerp = _lerp_for(scores)
+
+    def block(rows: slice) -> np.ndarray:
+        select_rows, near_row, far_row = _sources(row_axis.near[rows], row_axis.far[rows])
+        if isinstance(select_rows, slice) or isinstance(select_cols, slice):
+            sources = scores[select_rows, select_cols]
+        else:
+            sources = scores[np.ix_(select_rows, select_cols)]
+        return _resize(sources, _Axis(near_row, far_row, row_axis.weight[rows]), cols, lerp)
+
+    return block
 
 
 def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
@@ -83,9 +193,11 @@ def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     and red lies purple, which jet never shows), while interpolating scores
     and colouring afterwards keeps every pixel on the colormap.
 
-    Non-finite scores spread to the output pixels they weigh on (weight
-    above zero): NaN gives NaN, ``+inf`` gives ``+inf``, ``-inf`` gives
-    ``-inf``, and both infinities together give NaN.
+    Each output value lies between the smallest and the largest of the
+    (up to four) input values it is interpolated from: a constant map stays
+    exactly constant. Non-finite scores spread to the output pixels they
+    weigh on (weight above zero): NaN gives NaN, ``+inf`` gives ``+inf``,
+    ``-inf`` gives ``-inf``, and both infinities together give NaN.
 
     Parameters
     ----------
@@ -118,26 +230,23 @@ def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
            [ 2.,  3.,  5.,  6.],
            [ 6.,  7.,  9., 10.],
            [ 8.,  9., 11., 12.]])
+
+    A NaN spreads to the pixels it weighs on:
+
+    >>> resize_bilinear([[0.0, np.nan, 4.0]], (1, 6))
+    array([[ 0., nan, nan, nan, nan,  4.]])
     """
     maps, is_batch = as_score_maps(scores, "scores")
     if is_batch:
         raise ValueError(f"scores must be one 2-D map, got shape {np.shape(scores)}")
     array = maps[0]
     height, width = check_shape(shape)
-    rows = _axis_weights(array.shape[0], height)
-    cols = _axis_weights(array.shape[1], width)
-    finite = np.isfinite(array)
-    if finite.all():
-        return _interpolate(array, rows, cols)
-    out = _interpolate(np.where(finite, array, 0), rows, cols)
-    touches = {
-        value: _interpolate((array == value).astype(array.dtype), rows, cols) > 0
-        for value in (np.inf, -np.inf)
-    }
-    nan_touches = _interpolate(np.isnan(array).astype(array.dtype), rows, cols) > 0
-    out[touches[np.inf]] = np.inf
-    out[touches[-np.inf]] = -np.inf
-    out[nan_touches | (touches[np.inf] & touches[-np.inf])] = np.nan
+    if array.shape == (height, width):
+        return array.copy()
+    rows_of = resized_rows(array, (height, width))
+    out = np.empty((height, width), array.dtype)
+    for rows in row_blocks(height, width):
+        out[rows] = rows_of(rows)
     return out
 
 
@@ -150,7 +259,7 @@ def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     Parameters
     ----------
     mask : array_like, shape (h, w)
-        Any array; its dtype is kept.
+        Real values of any dtype (bool, integer, float); the dtype is kept.
     shape : tuple of int
         The output's ``(height, width)``.
 
@@ -161,8 +270,11 @@ def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
 
     Raises
     ------
-    TypeError, ValueError
-        If `mask` is not 2-D or `shape` is not two positive integers.
+    TypeError
+        If `mask` is not real-valued or `shape` does not hold integers.
+    ValueError
+        If `mask` is not 2-D or is empty, or `shape` is not two positive
+        integers.
 
     Examples
     --------
@@ -172,10 +284,12 @@ def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
            [0, 0, 1, 1],
            [0, 0, 1, 1]])
     """
-    array = np.asarray(mask)
+    array = _as_array(mask, "mask")
     if array.ndim != 2:
         raise ValueError(f"mask must be 2-D, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"mask must not be empty, got shape {array.shape}")
     height, width = check_shape(shape)
-    rows = ((np.arange(height) + 0.5) * (array.shape[0] / height)).astype(np.intp)
-    cols = ((np.arange(width) + 0.5) * (array.shape[1] / width)).astype(np.intp)
+    rows = (2 * np.arange(height, dtype=np.int64) + 1) * array.shape[0] // (2 * height)
+    cols = (2 * np.arange(width, dtype=np.int64) + 1) * array.shape[1] // (2 * width)
     return array[rows[:, np.newaxis], cols]

@@ -54,7 +54,11 @@ def test_bad_anomaly_map(function, anomaly_map, error, message):
         (np.zeros((4, 5, 5), np.uint8), ValueError, r"image must have .* got 5"),
         (np.zeros(5, np.uint8), ValueError, r"image must be \(H, W\), \(H, W, C\) or a batch"),
         (np.zeros((1, 1, 4, 5, 3), np.uint8), ValueError, r"image must be \(H, W\)"),
-        (np.zeros((4, 5, 3), np.uint16), TypeError, r"image must be uint8 \(0-255\) or float"),
+        (
+            np.zeros((4, 5, 3), np.int16),
+            TypeError,
+            r"image must be uint8 \(0-255\), uint16 \(0-65535\) or float \(0-1\), got dtype int16",
+        ),
         (np.zeros((4, 5, 3), np.int64), TypeError, r"image must be uint8 .* got dtype int64"),
         (np.zeros((4, 5, 3), bool), TypeError, r"image must be uint8 .* got dtype bool"),
         (np.zeros((4, 5, 3), complex), TypeError, r"image must hold real numbers"),
@@ -127,7 +131,7 @@ def test_threshold_string_other_than_otsu():
     [
         ({"low_threshold": 0.9}, ValueError, r"low_threshold must not exceed threshold"),
         ({"low_threshold": float("nan")}, ValueError, r"low_threshold must be a number"),
-        ({"cleaning": "erode"}, ValueError, r"cleaning must be one of 'open_close', 'reconstr"),
+        ({"cleaning": "erode"}, ValueError, r"cleaning must be one of 'open_close', 'anomalib'"),
         ({"connectivity": 6}, ValueError, r"connectivity must be 4 or 8, got 6"),
         ({"min_area": -2}, ValueError, r"min_area must be a non-negative integer, got -2"),
         ({"min_area": 2.5}, TypeError, r"min_area must be a non-negative integer, got 2.5"),

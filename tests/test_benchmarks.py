@@ -20,5 +20,24 @@ def test_quick_benchmark_prints_the_table():
     assert any(line.split()[:2] == ["operation", "size"] for line in lines if line.strip())
     for operation in ("color map", "superimpose", "compute_mask", "superimpose resized"):
         assert any(line.startswith(f"{operation}  ") for line in lines), operation
-    assert any(line.startswith("- memory, superimpose") for line in lines)
     assert any(line.startswith("- scaling, superimpose") for line in lines)
+    memory = [line for line in lines if line.startswith("- memory, ")]
+    cases = [
+        "uint8 image",
+        "map with one NaN",
+        "64x48 map with one NaN, resized",
+        "float32 image",
+        "float64 image",
+        "uint16 image",
+    ]
+    for case in cases:
+        assert any(
+            line.startswith(f"- memory, superimpose at 128x96, {case}: peak traced allocation ")
+            and line.endswith(("(target <= 3.00 met)", "(target <= 3.00 NOT met)"))
+            for line in memory
+        ), case
+    assert any(
+        line.startswith("- memory, measure_regions of one 10x10 region in a 200x200 float32 map")
+        and line.endswith("x map (no target, reported only)")
+        for line in memory
+    )

@@ -85,3 +85,29 @@ def test_inputs_are_not_modified(pair):
     blend(heat, photo, 0.25, 3)
     np.testing.assert_array_equal(heat, heat_before)
     np.testing.assert_array_equal(photo, photo_before)
+
+
+@given(pair=pairs, alpha=st.floats(0, 1), gamma=st.floats(-300, 300), wide=st.sampled_from("HIB"))
+def test_uint16_images_of_257_v_give_the_uint8_images_v(pair, alpha, gamma, wide):
+    heat, photo = pair
+    wide_heat = heat.astype(np.uint16) * 257 if wide in "HB" else heat
+    wide_photo = photo.astype(np.uint16) * 257 if wide in "IB" else photo
+    np.testing.assert_array_equal(
+        blend(wide_heat, wide_photo, alpha, gamma), blend(heat, photo, alpha, gamma)
+    )
+
+
+def test_float_uint16_grey_and_rgba_mixed():
+    # 0.5 * (0.4 * 255 = 102) + 0.5 * (25700 / 257 = 100) = 101, for every channel.
+    heat = np.full((2, 3), 0.4, np.float32)  # grey
+    photo = np.full((2, 3, 4), 25700, np.uint16)  # RGBA, alpha dropped
+    np.testing.assert_array_equal(blend(heat, photo, 0.5, 0), np.full((2, 3, 3), 101))
+
+
+def test_float_images_across_blocks_equal_the_formula():
+    rng = np.random.default_rng(4)
+    heat = rng.random((300, 301, 3))
+    photo = rng.random((300, 301)).astype(np.float32)
+    grey = photo.astype(np.float64)[..., np.newaxis] * 255.0
+    expected = reference(heat * 255.0, np.repeat(grey, 3, axis=2), 0.3, 7.5)
+    np.testing.assert_array_equal(blend(heat, photo, 0.3, 7.5), expected)

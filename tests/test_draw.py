@@ -8,6 +8,7 @@ from hypothesis.extra import numpy as hnp
 from scipy import ndimage
 from strategies import shapes_2d, uint8_images
 
+from anomaly_viz import _blocks
 from anomaly_viz.draw import draw_contours, draw_masks, fill_mask, mask_contour
 
 RED, GREEN = (255, 0, 0), (0, 255, 0)
@@ -253,8 +254,8 @@ def test_batch_of_one_stays_a_batch():
     data=shapes_2d(6).flatmap(
         lambda shape: st.tuples(
             hnp.arrays(np.uint8, (3, *shape, 3)),
-            hnp.arrays(np.bool_, (3, *shape)),
-            hnp.arrays(np.bool_, (3, *shape)),
+            hnp.arrays(np.bool_, (3, 1, *shape)),  # (N, 1, H, W): (3, H, 1) would be one mask
+            hnp.arrays(np.bool_, (3, 1, *shape)),
         )
     ),
     style=st.sampled_from(["contour", "fill"]),
@@ -412,6 +413,39 @@ def test_outputs_are_new_uint8_rgb_and_inputs_are_untouched(pair, color, thickne
     np.testing.assert_array_equal(mask, mask_before)
 
 
+@given(pair=images_and_masks(), color=colors, thickness=thicknesses, alpha=alphas)
+def test_uint16_image_of_257_v_gives_the_uint8_image_v(pair, color, thickness, alpha):
+    image, mask = pair
+    wide = image.astype(np.uint16) * 257
+    for draw in (
+        lambda picture: fill_mask(picture, mask, color, alpha),
+        lambda picture: draw_contours(picture, mask, color, thickness),
+        lambda picture: draw_masks(picture, mask, ~mask, thickness=thickness),
+        lambda picture: draw_masks(picture, mask, ~mask, style="fill", alpha=alpha),
+    ):
+        np.testing.assert_array_equal(draw(wide), draw(image))
+
+
+def test_fill_over_a_uint16_image_uses_its_full_precision():
+    image = np.array([[32768, 32768]], np.uint16)  # 32768 / 257 = 127.502
+    # outside: rint(127.502) = 128; inside: 0.5 * 0 + 0.5 * 127.502 = 63.75 -> 64
+    result = fill_mask(image, [[0, 1]], color=(0, 0, 0), alpha=0.5)
+    np.testing.assert_array_equal(result, [[[128, 128, 128], [64, 64, 64]]])
+
+
+@pytest.mark.parametrize("style", ["contour", "fill"])
+def test_blocks_of_rows_give_the_whole_picture(style):
+    rng = np.random.default_rng(11)
+    image = rng.random((2, 23, 17, 4))
+    prediction, truth = rng.random((2, 23, 17)) > 0.6, rng.random((23, 17)) > 0.5
+    whole = draw_masks(image, prediction, truth, style=style, alpha=0.3)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_blocks, "BLOCK_PIXELS", 20)
+        np.testing.assert_array_equal(
+            draw_masks(image, prediction, truth, style=style, alpha=0.3), whole
+        )
+
+
 # --- bad input ----------------------------------------------------------------------------
 
 IMAGE = np.zeros((4, 5, 3), np.uint8)
@@ -531,7 +565,7 @@ def test_nan_in_a_float_ground_truth():
 @pytest.mark.parametrize(
     ("mask", "error", "message"),
     [
-        (np.ones(5), ValueError, r"mask must be 2-D \(H, W\) or a 3-D batch"),
+        (np.ones(5), ValueError, r"mask must be 2-D \(H, W\) or \(H, W, 1\), or a batch"),
         (np.ones((4, 0)), ValueError, r"mask must not be empty"),
         (np.ones((4, 5), complex), TypeError, r"mask must hold real numbers, got complex"),
     ],
@@ -544,7 +578,9 @@ def test_bad_mask(mask, error, message):
 
 
 def test_bad_image():
-    with pytest.raises(TypeError, match=r"image must be uint8 \(0-255\) or float"):
+    with pytest.raises(
+        TypeError, match=r"image must be uint8 \(0-255\), uint16 \(0-65535\) or float \(0-1\)"
+    ):
         draw_contours(np.zeros((4, 5, 3), np.int64), MASK)
     with pytest.raises(ValueError, match=r"image: a float image must hold values in \[0, 1\]"):
         fill_mask(np.full((4, 5), 2.0), MASK)

@@ -204,6 +204,22 @@ def test_float_image_is_rounded_where_nothing_is_drawn():
     np.testing.assert_array_equal(result, np.repeat(np.array(expected)[..., np.newaxis], 3, -1))
 
 
+def test_uint16_image_is_scaled_by_255_over_65535():
+    image = np.array([[385, 386, 65535]], np.uint16)  # 1.498 -> 1, 1.502 -> 2, 255
+    result = draw_boxes(image, [(9, 9, 9, 9)])  # outside: nothing drawn
+    np.testing.assert_array_equal(result[..., 0], [[1, 2, 255]])
+
+
+def test_float_and_uint16_images_across_blocks_of_rows():
+    rng = np.random.default_rng(12)
+    image = rng.integers(0, 256, (3, 200, 500, 4), dtype=np.uint8)  # three blocks each
+    boxes = [[(1, 2, 400, 190)], [(0, 0, 499, 199)], []]
+    expected = draw_boxes(image, boxes, thickness=3)
+    wide = image.astype(np.uint16) * 257
+    np.testing.assert_array_equal(draw_boxes(wide, boxes, thickness=3), expected)
+    np.testing.assert_array_equal(draw_boxes(image / 255.0, boxes, thickness=3), expected)
+
+
 def test_colour_is_rounded_half_to_even():
     result = draw_boxes(np.zeros((1, 1), np.uint8), [(0, 0, 0, 0)], color=(10.5, 11.5, 0.2))
     np.testing.assert_array_equal(result, [[[10, 12, 0]]])
@@ -289,6 +305,15 @@ def test_every_drawn_pixel_lies_inside_some_box_near_its_edge(data, thickness):
     near_an_edge = union(shape, boxes, lambda box: outline(shape, box, thickness))
     assert not (painted & ~in_a_box).any()
     assert not (painted & ~near_an_edge).any()
+
+
+@given(pair=images_and_boxes(), color=colors, thickness=thicknesses)
+def test_uint16_image_of_257_v_gives_the_uint8_image_v(pair, color, thickness):
+    image, boxes = pair
+    wide = image.astype(np.uint16) * 257
+    np.testing.assert_array_equal(
+        draw_boxes(wide, boxes, color, thickness), draw_boxes(image, boxes, color, thickness)
+    )
 
 
 @given(pair=images_and_boxes(), color=colors, thickness=thicknesses)
@@ -450,7 +475,9 @@ def test_batch_names_the_bad_array_of_boxes():
 
 
 def test_bad_image():
-    with pytest.raises(TypeError, match=r"image must be uint8 \(0-255\) or float"):
+    with pytest.raises(
+        TypeError, match=r"image must be uint8 \(0-255\), uint16 \(0-65535\) or float \(0-1\)"
+    ):
         draw_boxes(np.zeros((4, 5, 3), np.int64), BOXES)
     with pytest.raises(ValueError, match=r"image: a float image must hold values in \[0, 1\]"):
         draw_boxes(np.full((4, 5), 2.0), BOXES)

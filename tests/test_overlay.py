@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import score_maps, shapes_2d, uint8_images
 
-from anomaly_viz import anomaly_map_to_color_map, superimpose_anomaly_map
+from anomaly_viz import _blocks, anomaly_map_to_color_map, superimpose_anomaly_map
 from anomaly_viz.blend import MODES
 from anomaly_viz.colormap import lookup_table
 from anomaly_viz.normalize import normalize_minmax
@@ -110,6 +110,81 @@ def test_float_and_grey_images():
     grey = np.array([[0.2, 0.6]])
     result = overlay(grey, scores, "multiply")
     np.testing.assert_array_equal(result[..., 0], [[0, 153]])  # 0.6 * 255 = 153
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(
+    pair=pairs,
+    alpha=st.floats(0, 1),
+    gamma=st.floats(-20, 20),
+    threshold=st.none() | st.floats(-1e3, 1e3),
+)
+def test_uint16_image_of_257_v_gives_the_uint8_image_v(mode, pair, alpha, gamma, threshold):
+    scores, image = pair
+    options = {"alpha": alpha, "gamma": gamma, "threshold": threshold}
+    wide = image.astype(np.uint16) * 257
+    np.testing.assert_array_equal(
+        overlay(wide, scores, mode, **options), overlay(image, scores, mode, **options)
+    )
+
+
+def test_uint16_image_is_scaled_by_255_over_65535():
+    # 385 / 257 = 1.498 and 386 / 257 = 1.502; 32896 = 128 * 257.
+    image = np.array([[0, 385, 386, 32896, 65535]], np.uint16)
+    result = overlay(image, np.zeros((1, 5)), "blend", alpha=0.0)
+    np.testing.assert_array_equal(result[..., 0], [[0, 1, 2, 128, 255]])
+
+
+float_pairs = shapes_2d(8).flatmap(
+    lambda shape: st.tuples(
+        score_maps(shape=shape, finite=False),
+        hnp.arrays(
+            st.sampled_from([np.float16, np.float32, np.float64]),
+            st.sampled_from([shape, (*shape, 1), (*shape, 3), (*shape, 4)]),
+            elements=st.floats(0, 1, width=16),
+        ),
+    )
+)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(pair=float_pairs, alpha=st.floats(0, 1), gamma=st.floats(-20, 20))
+def test_float_image_equals_the_formula_on_255_times_it(mode, pair, alpha, gamma):
+    scores, image = pair
+    result = overlay(image, scores, mode, alpha=alpha, gamma=gamma)
+    photo = as_rgb(image).astype(np.float64) * 255.0
+    v = np.nan_to_num(normalize_minmax(scores).astype(np.float64), nan=0.0)[..., None]
+    heat = anomaly_map_to_color_map(scores).astype(np.float64)
+    total = {
+        "blend": alpha * heat + (1 - alpha) * photo,
+        "alpha": alpha * v * heat + (1 - alpha * v) * photo,
+        "gray": alpha * 255 * v + (1 - alpha) * photo,
+        "multiply": (1 - alpha + alpha * v) * photo,
+    }[mode]
+    np.testing.assert_array_equal(result, np.clip(np.rint(total + gamma), 0, 255))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_blocks_of_rows_give_the_whole_result(mode):
+    # A float RGBA image and a resized map with NaN, in blocks of 50 pixels.
+    rng = np.random.default_rng(10)
+    scores = rng.random((7, 9))
+    scores[3, 4] = np.nan
+    image = rng.random((30, 41, 4)).astype(np.float32)
+    whole = overlay(image, scores, mode, threshold=0.3)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_blocks, "BLOCK_PIXELS", 50)
+        np.testing.assert_array_equal(overlay(image, scores, mode, threshold=0.3), whole)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("size", [(600, 512), (512, 600)])
+def test_constant_map_gives_one_colour(dtype, size):
+    # The case: 32x32 of 0.7 over a 600x512 image gave 39,936 pixels of
+    # the hottest colour, resized values one float step above the constant.
+    image = np.full((*size, 3), 50, np.uint8)
+    result = superimpose_anomaly_map(np.full((32, 32), 0.7, dtype), image, normalize=True)
+    assert len(np.unique(result.reshape(-1, 3), axis=0)) == 1
 
 
 def test_batches():

@@ -70,6 +70,14 @@ def test_panels_show_the_computed_pictures_at_one_extent(figure_of):
     assert extents == {(0.0, 6.0, 4.0, 0.0)}
 
 
+@pytest.mark.parametrize("wide", [np.uint16, np.float32])
+def test_uint16_and_float_images_show_as_the_uint8_image(figure_of, wide):
+    image = IMAGE.astype(np.uint16) * 257 if wide is np.uint16 else (IMAGE / 255).astype(wide)
+    picture, plain = figure_of(image, SCORES), figure_of(IMAGE, SCORES)
+    for ax, plain_ax in zip(image_axes(picture), image_axes(plain), strict=True):
+        np.testing.assert_array_equal(ax.images[0].get_array(), plain_ax.images[0].get_array())
+
+
 @pytest.mark.parametrize(
     ("options", "limits"),
     [
