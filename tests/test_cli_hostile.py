@@ -143,6 +143,18 @@ def test_maps_with_sides_of_one(tmp_path, stored, expected, main):
     np.testing.assert_array_equal(written, compute_mask(scores.reshape(expected), 0.4, 0))
 
 
+def test_sixteen_bit_photo_read_as_uint16(tmp_path, main):
+    from anomaly_viz import overlay
+
+    photo = np.arange(12 * 16, dtype=np.uint16).reshape(12, 16) * 300
+    iio.imwrite(tmp_path / "deep.png", photo)
+    scores = np.linspace(0, 1, 48).reshape(6, 8)
+    np.save(tmp_path / "m.npy", scores)
+    result = main("overlay", tmp_path / "deep.png", tmp_path / "m.npy", "-o", tmp_path / "o.png")
+    assert result.returncode == 0, result.stderr
+    np.testing.assert_array_equal(iio.imread(tmp_path / "o.png"), overlay(photo, scores))
+
+
 def test_npz_named_npy(tmp_path, main):
     np.savez(tmp_path / "m.npz", np.zeros((2, 2)))
     os.rename(tmp_path / "m.npz", tmp_path / "m.npy")
