@@ -276,7 +276,9 @@ def read_image(path: PathLike, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     path : str or path-like
     max_pixels : int, optional
         Refuse an image of more pixels (width x height), from its header,
-        before decoding it. Default :data:`MAX_PIXELS`.
+        before decoding it. Default :data:`MAX_PIXELS`. A larger value than
+        Pillow's own ``PIL.Image.MAX_IMAGE_PIXELS`` raises that process-wide
+        setting for the read (one such read at a time) and restores it after.
 
     Returns
     -------
