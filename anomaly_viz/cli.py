@@ -142,6 +142,11 @@ def _look_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--vmax", type=float, help="fixed range: score shown hottest")
     group.add_argument("--percentiles", type=float, nargs=2, metavar=("LOW", "HIGH"))
     group.add_argument("--sign", choices=SIGNS, default="all", help="for --normalization signed")
+    group.add_argument(
+        "--outlier-perc", type=float, metavar="P",
+        help="for --normalization signed: captum's rule, the scale where the running sum of "
+        "the magnitudes reaches 100 - P percent",
+    )  # fmt: skip
     group.add_argument("--threshold", type=float, help="show the plain image at or below it")
 
 
@@ -155,6 +160,7 @@ def _look(args: argparse.Namespace) -> dict:
         "vmax": args.vmax,
         "percentiles": args.percentiles,
         "sign": args.sign,
+        "outlier_perc": args.outlier_perc,
         "threshold": args.threshold,
     }
 

@@ -101,6 +101,18 @@ def test_overlay_fixed_range_and_threshold(files):
     np.testing.assert_array_equal(iio.imread(folder / "out.png"), expected)
 
 
+def test_overlay_signed_with_captums_outlier_rule(files):
+    folder, image, scores = files
+    signed = scores - 0.5
+    np.save(folder / "signed.npy", signed)
+    result = run("overlay", folder / "photo.png", folder / "signed.npy", "-o", folder / "out.png",
+                 "--normalization", "signed", "--outlier-perc", "10")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    expected = overlay(image, signed, normalization="signed", outlier_perc=10)
+    np.testing.assert_array_equal(iio.imread(folder / "out.png"), expected)
+    assert not np.array_equal(expected, overlay(image, signed, normalization="signed"))
+
+
 @pytest.mark.parametrize("kind", ["npz", "npz-key", "tiff", "png8", "png16", "raw"])
 def test_map_formats(files, kind):
     folder, image, scores = files
