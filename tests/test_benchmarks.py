@@ -18,7 +18,8 @@ def test_quick_benchmark_prints_the_table():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(line.split()[:2] == ["operation", "size"] for line in lines if line.strip())
-    for operation in ("color map", "superimpose", "compute_mask", "superimpose resized"):
+    operations = ("color map", "superimpose", "compute_mask", "compute_mask anomalib")
+    for operation in (*operations, "superimpose resized"):
         assert any(line.startswith(f"{operation}  ") for line in lines), operation
     assert any(line.startswith("- scaling, superimpose") for line in lines)
     memory = [line for line in lines if line.startswith("- memory, ")]
