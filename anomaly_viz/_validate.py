@@ -140,7 +140,7 @@ def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
     ``(N, H, W, 1)``.
 
     Nothing is converted or copied here: the callers bring each block of
-    rows to RGB on the 0-255 scale with :func:`anomaly_viz._blocks.rgb_rows`
+    rows to RGB on the 0-255 scale with :func:`anomaly_viz._engine.blocks.rgb_rows`
     (uint16 divided by 257, that is times 255 / 65535; float times 255),
     so that a large image never gets a full-size float copy.
 

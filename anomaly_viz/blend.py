@@ -18,133 +18,141 @@ mode           layer                 ``w_layer``        ``w_image``
 ``multiply``   none                  0                  ``1 - alpha +
                                                         alpha * v``
 =============  ====================  =================  ==================
+
+:data:`MODES` holds this table, and :func:`mode_weights` executes it;
+:func:`weighted_sum` is the sum itself. (The engine,
+:mod:`anomaly_viz._engine.blend`, computes the same bytes in blocks of rows
+and with a table of byte pairs.)
 """
 
 from __future__ import annotations
 
-import functools
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._blocks import rgb_rows, row_blocks
+from . import _engine
+from ._engine.blend import weighted_sum_into
+from ._engine.blocks import rgb_rows, row_blocks
 from ._validate import as_images, check_alpha, check_finite
 
-MODES = ("blend", "alpha", "gray", "multiply")
+__all__ = ["MODES", "OverlayMode", "blend", "mode_weights", "weighted_sum"]
 
-# Elements blended per step: float64 temporaries stay small (cache-sized)
-# whatever the image size.
-_CHUNK = 1 << 16
-
-Weight = float | np.ndarray  # a number, or one weight per pixel, shape (H, W)
+#: Every row of an image.
+ALL = slice(None)
 
 
-def _rows(weight: Weight, rows: slice) -> Weight:
-    return weight if isinstance(weight, float) else weight[rows, :, np.newaxis]
+@dataclass(frozen=True)
+class OverlayMode:
+    """One way to lay normalised scores ``v`` over an image: a row of the table above.
+
+    Attributes
+    ----------
+    name : str
+    formula : str
+        The result before rounding, with ``H`` the heatmap colour and ``I``
+        the image.
+    default_alpha : float
+        The weight used when none is given.
+    uses_colours : bool
+        Whether the heatmap colours are needed (else only ``v``).
+    """
+
+    name: str
+    formula: str
+    default_alpha: float
+    uses_colours: bool
 
 
-def weighted_sum_into(
-    out: np.ndarray,
-    layer: np.ndarray | None,
-    layer_weight: Weight,
+#: The overlay modes, by name.
+MODES: dict[str, OverlayMode] = {
+    mode.name: mode
+    for mode in (
+        OverlayMode("blend", "alpha * H + (1 - alpha) * I + gamma", 0.4, True),
+        OverlayMode("alpha", "alpha*v * H + (1 - alpha*v) * I + gamma", 1.0, True),
+        OverlayMode("gray", "alpha * 255*v + (1 - alpha) * I + gamma", 0.5, False),
+        OverlayMode("multiply", "(1 - alpha + alpha*v) * I + gamma", 1.0, False),
+    )
+}
+
+
+def weighted_sum(
+    layer: np.ndarray | float,
+    layer_weight: np.ndarray | float,
     image: np.ndarray,
-    image_weight: Weight,
+    image_weight: np.ndarray | float,
     gamma: float,
 ) -> np.ndarray:
-    """``out = clip(rint(layer_weight * layer + image_weight * image + gamma), 0, 255)``.
+    """``clip(rint(layer_weight * layer + image_weight * image + gamma), 0, 255)`` as uint8.
 
-    `out` is a C-contiguous uint8 ``(H, W, 3)``; `image` a checked image
-    ``(H, W, C)`` of any dtype :func:`~anomaly_viz._validate.as_images`
-    takes, brought to RGB on the 0-255 scale chunk by chunk; `layer` is
-    already on that scale, ``(H, W, 3)`` or ``(H, W, 1)`` (one value for all
-    channels), or None (weight 0); the weights are floats or float64
-    ``(H, W)`` arrays. Works through blocks of rows.
+    Computed in float64 and rounded half to even, the rounding of OpenCV's
+    ``saturate_cast``; saturating, so 300 stays 255 where a uint8 cast
+    would wrap around to 44.
+
+    Parameters
+    ----------
+    layer : ndarray or float
+        The layer on the 0-255 scale: ``(H, W, 3)``, ``(H, W, 1)`` (one value
+        for the three channels) or a number.
+    layer_weight, image_weight : ndarray or float
+        One weight, or one per pixel ``(H, W, 1)``.
+    image : ndarray, shape (H, W, 3)
+        The image on the 0-255 scale.
+    gamma : float
+        Added to every channel.
+
+    Returns
+    -------
+    ndarray, uint8, shape (H, W, 3)
+
+    Examples
+    --------
+    >>> weighted_sum(np.array([[[200, 0, 255]]]), 0.4, np.array([[[50, 100, 255]]]), 0.6, 10)
+    array([[[120,  70, 255]]], dtype=uint8)
     """
-    table = None
-    if (
-        isinstance(layer_weight, float)
-        and isinstance(image_weight, float)
-        and layer is not None
-        and layer.dtype == np.uint8
-        and image.dtype == np.uint8
-        and layer.shape[-1] == 3
-    ):
-        table = _pair_table(layer_weight, image_weight, gamma)
-    height, width = out.shape[:2]
-    step = max(1, _CHUNK // (3 * width))
-    for top in range(0, height, step):
-        rows = slice(top, top + step)
-        photo = rgb_rows(image, rows)
-        if table is not None:
-            _lookup_into(out[rows], layer[rows], photo, table)
-            continue
-        total = photo * _rows(image_weight, rows)
-        if layer is not None:
-            total += layer[rows] * _rows(layer_weight, rows)
-        total += gamma
-        np.rint(total, out=total)
-        np.clip(total, 0, 255, out=total)
-        out[rows] = total
-    return out
+    total = np.multiply(layer_weight, layer, dtype=np.float64) + np.multiply(
+        image_weight, image, dtype=np.float64
+    )
+    return np.clip(np.rint(total + gamma), 0, 255).astype(np.uint8)
 
 
-@functools.lru_cache(maxsize=32)
-def _pair_table(layer_weight: float, image_weight: float, gamma: float) -> np.ndarray:
-    """The weighted sum for every pair of uint8 values, ``table[layer * 256 + image]``.
+def mode_weights(
+    mode: str, values: np.ndarray, colours: np.ndarray | None, alpha: float
+) -> tuple[np.ndarray | float, np.ndarray | float, np.ndarray | float]:
+    """The layer and the two weights of a mode, for :func:`weighted_sum`.
 
-    Computed with the very operations of :func:`weighted_sum_into`, in the
-    same order, so that looking a pair up gives the same byte.
+    Parameters
+    ----------
+    mode : str
+        One of :data:`MODES`.
+    values : ndarray, shape (H, W)
+        Normalised scores ``v`` in [0, 1]; NaN counts as 0.
+    colours : ndarray, shape (H, W, 3), or None
+        The heatmap colours of `values` (needed by the modes that use them).
+    alpha : float
+        The mode's weight.
+
+    Returns
+    -------
+    layer, layer_weight, image_weight
+        Numbers, or arrays of shape ``(H, W, 1)`` (one per pixel) and, for
+        the layer, ``(H, W, 3)``.
+
+    Examples
+    --------
+    >>> layer, w_layer, w_image = mode_weights("alpha", np.array([[0.0, 0.5]]), None, 0.8)
+    >>> w_layer[..., 0], w_image[..., 0]
+    (array([[0. , 0.4]]), array([[1. , 0.6]]))
     """
-    layer = np.arange(256, dtype=np.uint8)[:, np.newaxis]
-    image = np.arange(256, dtype=np.uint8)[np.newaxis, :]
-    total = image * image_weight
-    total = total + layer * layer_weight
-    total += gamma
-    np.rint(total, out=total)
-    np.clip(total, 0, 255, out=total)
-    table = total.astype(np.uint8).ravel()
-    table.setflags(write=False)
-    return table
-
-
-def _lookup_into(
-    out: np.ndarray, layer: np.ndarray, image: np.ndarray, table: np.ndarray
-) -> np.ndarray:
-    """``out = table[layer * 256 + image]`` for uint8 arrays, `out` C-contiguous."""
-    pair = layer.astype(np.uint16, order="C")
-    pair <<= 8
-    pair |= image
-    np.take(table, pair.reshape(-1), out=out.reshape(-1))
-    return out
-
-
-def mode_into(
-    out: np.ndarray,
-    mode: str,
-    image: np.ndarray,
-    values: np.ndarray | None,
-    heatmap: np.ndarray | None,
-    alpha: float,
-    gamma: float,
-) -> np.ndarray:
-    """Lay normalised `values` ``(H, W)`` over `image` in one of ``MODES``.
-
-    `image` is a checked image ``(H, W, C)`` as :func:`weighted_sum_into`
-    takes it; `heatmap` is the colours of `values`, needed by ``blend`` and
-    ``alpha``; ``blend`` needs no `values` (None). All arrays checked and of
-    one height and width.
-    """
+    v = np.nan_to_num(values.astype(np.float64), nan=0.0)[..., np.newaxis]
     if mode == "blend":
-        return weighted_sum_into(out, heatmap, alpha, image, 1.0 - alpha, gamma)
-    scores = np.nan_to_num(values.astype(np.float64), nan=0.0)
-    if mode == "gray":
-        grey = (scores * 255.0)[..., np.newaxis]  # (H, W, 1): one grey for all channels
-        return weighted_sum_into(out, grey, alpha, image, 1.0 - alpha, gamma)
-    weights = scores * alpha
+        return colours, alpha, 1.0 - alpha
     if mode == "alpha":
-        return weighted_sum_into(out, heatmap, weights, image, 1.0 - weights, gamma)
-    weights += 1.0 - alpha  # multiply
-    return weighted_sum_into(out, None, 0.0, image, weights, gamma)
+        return colours, alpha * v, 1.0 - alpha * v
+    if mode == "gray":
+        return 255.0 * v, alpha, 1.0 - alpha
+    return 0.0, 0.0, 1.0 - alpha + alpha * v  # multiply
 
 
 def blend(heatmap: ArrayLike, image: ArrayLike, alpha: float = 0.4, gamma: float = 0) -> np.ndarray:
@@ -202,7 +210,11 @@ def blend(heatmap: ArrayLike, image: ArrayLike, alpha: float = 0.4, gamma: float
         )
     out = np.empty((*heat.shape[:3], 3), np.uint8)
     for index in range(len(out)):
-        for rows in row_blocks(*out.shape[1:3]):
-            layer, below = rgb_rows(heat[index], rows), photo[index, rows]
-            weighted_sum_into(out[index, rows], layer, alpha, below, 1.0 - alpha, gamma)
+        if _engine.ENABLED:
+            for rows in row_blocks(*out.shape[1:3]):
+                layer, below = rgb_rows(heat[index], rows), photo[index, rows]
+                weighted_sum_into(out[index, rows], layer, alpha, below, 1.0 - alpha, gamma)
+        else:
+            layer, below = rgb_rows(heat[index], ALL), rgb_rows(photo[index], ALL)
+            out[index] = weighted_sum(layer, alpha, below, 1.0 - alpha, gamma)
     return out if heat_batch or photo_batch else out[0]

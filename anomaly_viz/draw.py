@@ -31,7 +31,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._blocks import plain_rows, rgb_rows, row_blocks
+from ._engine.blocks import plain_rows, rgb_rows, row_blocks
 from ._validate import (
     as_images,
     as_masks,

@@ -32,6 +32,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _engine
+from ._engine import morphology as _morphology
 from ._validate import (
     _as_array,
     as_masks,
@@ -293,8 +295,23 @@ def open_by_reconstruction(mask: ArrayLike, kernel_size: int, connectivity: int 
         return binary.copy()
     from scipy import ndimage
 
-    seeds = _erode(binary, kernel_size)
+    if _engine.ENABLED:
+        seeds = _morphology.erode(binary, kernel_size)
+    else:
+        seeds = ndimage.binary_erosion(binary, _square(kernel_size, binary.shape), border_value=1)
     return ndimage.binary_propagation(seeds, structure=structure(connectivity), mask=binary)
+
+
+def _square(side: int, shape: tuple[int, ...]) -> np.ndarray:
+    """The ``side`` x ``side`` square, cut to ``2n - 1`` along an axis of length n.
+
+    A square at least ``2n - 1`` wide reaches, from every pixel, across the
+    whole axis (outside counting as neutral); so does the odd ``2n - 1``
+    one, so both give the same result: a kernel wider than the map costs no
+    more than one as wide as the map.
+    """
+    height, width = shape
+    return np.ones((min(side, 2 * height - 1), min(side, 2 * width - 1)), bool)
 
 
 def open_close(mask: ArrayLike, kernel_size: int) -> np.ndarray:
@@ -373,8 +390,18 @@ def open_close(mask: ArrayLike, kernel_size: int) -> np.ndarray:
     binary = _one_mask(mask)
     if kernel_size <= 1:
         return binary.copy()
-    opened = _dilate(_erode(binary, kernel_size), kernel_size)
-    return _erode(_dilate(opened, kernel_size), kernel_size)
+    if _engine.ENABLED:
+        return _morphology.open_close(binary, kernel_size)
+    from scipy import ndimage
+
+    square = _square(kernel_size, binary.shape)
+    opened = ndimage.binary_dilation(
+        ndimage.binary_erosion(binary, square, border_value=1), square, border_value=0
+    )
+    closed = ndimage.binary_erosion(
+        ndimage.binary_dilation(opened, square, border_value=0), square, border_value=1
+    )
+    return closed
 
 
 def disk(radius: int) -> np.ndarray:
@@ -481,46 +508,3 @@ def open_disk(mask: ArrayLike, radius: int) -> np.ndarray:
     eroded = ndimage.binary_erosion(mirrored, footprint)[radius:-radius, radius:-radius]
     opened = ndimage.binary_dilation(eroded, footprint)
     return opened[radius:-radius, radius:-radius]
-
-
-# scipy.ndimage's binary erosion with np.ones((k, k)) and border_value=1,
-# and its dilation with border_value=0, computed as two 1-D passes (a square
-# is a row times a column) of shifted ANDs or ORs: a few fast passes over
-# bool arrays instead of a k*k neighbourhood per pixel. The square's centre
-# is k // 2, as in scipy: erosion looks at offsets -c .. k-1-c, and dilation
-# at the reflected offsets c-(k-1) .. c, so that an opening with an even
-# square does not shift. Outside the array each pass sees its neutral value
-# (True for AND, False for OR), so offsets of n or more along an axis of
-# length n touch nothing and are skipped: at most 2n - 1 passes per axis.
-
-
-def _along(array: np.ndarray, axis: int, begin: int, end: int) -> np.ndarray:
-    """``array[begin:end]`` along `axis` (a view)."""
-    index = [slice(None)] * array.ndim
-    index[axis] = slice(begin, end)
-    return array[tuple(index)]
-
-
-def _window(mask: np.ndarray, size: int, start: int, axis: int, erode: bool) -> np.ndarray:
-    """``out[i] = all (erode) or any of mask[i + start : i + start + size]`` along `axis`.
-
-    Positions outside the array are left out (they hold the neutral value).
-    """
-    length = mask.shape[axis]
-    out = np.full_like(mask, erode)
-    combine = np.logical_and if erode else np.logical_or
-    for offset in range(max(start, 1 - length), min(start + size, length)):
-        begin, end = max(0, -offset), min(length, length - offset)
-        target = _along(out, axis, begin, end)
-        combine(target, _along(mask, axis, begin + offset, end + offset), out=target)
-    return out
-
-
-def _erode(mask: np.ndarray, size: int) -> np.ndarray:
-    start = -(size // 2)
-    return _window(_window(mask, size, start, 0, True), size, start, 1, True)
-
-
-def _dilate(mask: np.ndarray, size: int) -> np.ndarray:
-    start = size // 2 - (size - 1)
-    return _window(_window(mask, size, start, 0, False), size, start, 1, False)

@@ -10,18 +10,22 @@ the modes of :mod:`~anomaly_viz.blend`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _validate
-from ._blocks import plain_rows, row_blocks
-from .blend import MODES, mode_into
-from .colormap import ColormapLike, colors_at, lookup_table, take_colors
-from .normalize import fit_normalization
-from .resize import resized_rows
+from . import _engine, _validate
+from ._engine import pipeline
+from ._engine.blocks import plain_rows, rgb_rows
+from .blend import MODES, mode_weights, weighted_sum
+from .colormap import ColormapLike, lookup_table
+from .normalize import fit_normalization, quantize
+from .resize import resize_bilinear
 
-#: The weight each mode uses when `alpha` is not given.
-DEFAULT_ALPHA = {"blend": 0.4, "alpha": 1.0, "gray": 0.5, "multiply": 1.0}
+__all__ = ["default_colormap", "heatmap_rgba", "overlay", "reference_colours", "reference_overlay"]
+
+ALL = slice(None)
 
 
 def default_colormap(
@@ -128,8 +132,8 @@ def overlay(
     >>> overlay(image, scores, "blend", alpha=0.5, colormap="gray", threshold=0.5)[..., 0]
     array([[100, 100, 178]], dtype=uint8)
     """
-    mode = _validate.check_choice(mode, MODES, "mode")
-    alpha = DEFAULT_ALPHA[mode] if alpha is None else _validate.check_alpha(alpha)
+    mode = _validate.check_choice(mode, tuple(MODES), "mode")
+    alpha = MODES[mode].default_alpha if alpha is None else _validate.check_alpha(alpha)
     gamma = _validate.check_finite(gamma, "gamma")
     if threshold is not None:
         threshold = _validate.check_real(threshold, "threshold")
@@ -148,22 +152,13 @@ def overlay(
     size = images.shape[1:3]
     out = np.empty((count, *size, 3), np.uint8)
     for index in range(count):
-        scores = maps[index % len(maps)]
-        photo = images[index % len(images)]
+        scores, photo = maps[index % len(maps)], images[index % len(images)]
         fit = fit_normalization(scores, **options)
-        scores_in = resized_rows(scores, size)
-        for rows in row_blocks(*size):
-            block = scores_in(rows)
-            if mode == "blend":  # the colours alone: the quicker quantized path
-                values, heatmap = None, colors_at(fit.quantized(block, len(table) - 1), table)
-            else:
-                values = fit(block)
-                heatmap = take_colors(values, table) if mode == "alpha" else None
-            target = out[index, rows]
-            mode_into(target, mode, photo[rows], values, heatmap, alpha, gamma)
-            if threshold is not None:
-                cold = ~(block > threshold)
-                target[cold] = plain_rows(photo, rows)[cold]
+        arguments = (photo, scores, fit, table, mode, alpha, gamma, threshold)
+        if _engine.ENABLED:
+            pipeline.overlay_into(out[index], *arguments)
+        else:
+            out[index] = reference_overlay(*arguments)
     return out if map_batch or image_batch else out[0]
 
 
@@ -225,10 +220,54 @@ def heatmap_rgba(
     out = np.empty((len(maps), *size, 4), np.uint8)
     for index, scores in enumerate(maps):
         fit = fit_normalization(scores, **options)
-        scores_in = resized_rows(scores, size)
-        for rows in row_blocks(*size):
-            values = fit(scores_in(rows))
-            out[index, rows, :, :3] = take_colors(values, table)
-            opacity = np.nan_to_num(values * 255.0, nan=0.0)
-            out[index, rows, :, 3] = np.rint(opacity, out=opacity)
+        if _engine.ENABLED:
+            pipeline.rgba_into(out[index], scores, fit, table)
+        else:
+            values = fit(resize_bilinear(scores, size))
+            out[index, ..., :3] = table[quantize(values, len(table) - 1)]
+            out[index, ..., 3] = np.rint(np.nan_to_num(values * 255.0, nan=0.0))
     return out if is_batch else out[0]
+
+
+def reference_colours(scores: np.ndarray, size: tuple[int, int], fit: Any, table: np.ndarray):
+    """The heatmap colours of a checked map at `size`, as the docs write them.
+
+    ``table[quantize(fit(resize_bilinear(scores, size)), N)]``: resize the
+    scores, normalise them, pick entry ``min(floor(v * N), N - 1)`` (NaN:
+    the "bad" row ``N``). The engine gives the same bytes a block of rows
+    at a time.
+    """
+    values = fit(resize_bilinear(scores, size))
+    return table[quantize(values, len(table) - 1)]
+
+
+def reference_overlay(
+    image: np.ndarray,
+    scores: np.ndarray,
+    fit: Any,
+    table: np.ndarray,
+    mode: str,
+    alpha: float,
+    gamma: float,
+    threshold: float | None,
+) -> np.ndarray:
+    """One checked map over one checked image, as the docs write it.
+
+    Resize the scores to the image, normalise them to ``v``, colour them,
+    and combine colours and image with the mode's weights
+    (:func:`~anomaly_viz.blend.mode_weights`,
+    :func:`~anomaly_viz.blend.weighted_sum`); where a `threshold` is given,
+    pixels whose resized score is not above it show the image as it is.
+    The engine (:mod:`anomaly_viz._engine.pipeline`) gives the same bytes a
+    block of rows at a time.
+    """
+    size = image.shape[:2]
+    resized = resize_bilinear(scores, size)
+    values = fit(resized)
+    colours = table[quantize(values, len(table) - 1)]
+    layer, layer_weight, image_weight = mode_weights(mode, values, colours, alpha)
+    out = weighted_sum(layer, layer_weight, rgb_rows(image, ALL), image_weight, gamma)
+    if threshold is not None:
+        cold = ~(resized > threshold)
+        out[cold] = plain_rows(image, ALL)[cold]
+    return out

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _validate
-from ._blocks import plain_rows
-from .colormap import ColormapLike, get_colormap, lookup_table, take_colors
+from . import _engine, _validate
+from ._engine import pipeline
+from ._engine.blocks import plain_rows
+from .colormap import ColormapLike, get_colormap, lookup_table
 from .normalize import Normalization, fit_normalization
-from .overlay import default_colormap, overlay
-from .resize import resize_nearest, resized_rows
+from .overlay import default_colormap, overlay, reference_colours
+from .resize import resize_nearest
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -62,6 +63,15 @@ def _add_colorbar(figure: Figure, ax: object, fit: Normalization, cmap: object, 
         boundaries=np.linspace(low, high, 257),
         ticks=ticks[(ticks >= low) & (ticks <= high)],
     )
+
+
+def _heatmap_panel(
+    scores: np.ndarray, size: tuple[int, int], fit: Normalization, table: np.ndarray
+) -> np.ndarray:
+    """The heatmap colours of the map at the image's size: the overlay's own colours."""
+    if _engine.ENABLED:
+        return pipeline.colours_into(np.empty((*size, 3), np.uint8), scores, fit, table)
+    return reference_colours(scores, size, fit, table)
 
 
 def _mask_panel(
@@ -177,7 +187,7 @@ def comparison_figure(
     cmap = get_colormap(default_colormap(colormap, normalization, sign))
     panels = {
         "image": plain_rows(images[0], slice(None)),
-        "heatmap": take_colors(fit(resized_rows(scores, size)(slice(None))), lookup_table(cmap)),
+        "heatmap": _heatmap_panel(scores, size, fit, lookup_table(cmap)),
         "overlay": overlay(
             image,
             anomaly_map,

@@ -29,9 +29,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _validate
-from ._blocks import row_blocks
-from .colormap import ColormapLike, colors_at, lookup_table
+from . import _engine, _validate
+from ._engine import pipeline
+from .colormap import ColormapLike, lookup_table
 from .mask import (
     hysteresis_mask,
     open_by_reconstruction,
@@ -41,7 +41,7 @@ from .mask import (
     threshold_mask,
 )
 from .normalize import fit_normalization
-from .overlay import overlay
+from .overlay import overlay, reference_colours
 from .regions import remove_small_regions
 
 
@@ -134,8 +134,10 @@ def anomaly_map_to_color_map(
     out = np.empty((*maps.shape, 3), np.uint8)
     for index, scores in enumerate(maps):
         fit = fit_normalization(scores, normalization, vmin=vmin, vmax=vmax)
-        for rows in row_blocks(*scores.shape):
-            colors_at(fit.quantized(scores[rows], len(table) - 1), table, out=out[index, rows])
+        if _engine.ENABLED:
+            pipeline.colours_into(out[index], scores, fit, table)
+        else:
+            out[index] = reference_colours(scores, scores.shape, fit, table)
     return out if is_batch else out[0]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._blocks import row_blocks
+from ._engine.blocks import row_blocks
 from ._validate import (
     as_masks,
     as_score_maps,

@@ -32,7 +32,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._blocks import row_blocks
+from . import _engine
+from ._engine.blocks import row_blocks
 from ._validate import _as_array, as_score_maps, check_shape
 
 
@@ -137,54 +138,6 @@ def _resize(scores: np.ndarray, rows: _Axis, cols: _Axis, lerp: Lerp) -> np.ndar
     return out
 
 
-def _sources(
-    near: np.ndarray, far: np.ndarray
-) -> tuple[slice | np.ndarray, np.ndarray, np.ndarray]:
-    """What to take from the map for these source indices, and the indices within it.
-
-    A slice from the smallest index to the largest when that range is not
-    much longer than the indices (a view of the map: enlarging, or shrinking
-    a little); otherwise the used indices alone, so that a map much larger
-    than the output is never read whole.
-    """
-    first = int(min(near.min(), far.min()))
-    last = int(max(near.max(), far.max()))
-    if last - first < 2 * len(near) + 2:
-        return slice(first, last + 1), near - first, far - first
-    used = np.union1d(near, far)
-    return used, np.searchsorted(used, near), np.searchsorted(used, far)
-
-
-def resized_rows(scores: np.ndarray, shape: tuple[int, int]) -> Callable[[slice], np.ndarray]:
-    """Rows of the bilinearly resized map, computed block by block on demand.
-
-    For a checked float map: ``resized_rows(scores, shape)(rows)`` equals
-    ``resize_bilinear(scores, shape)[rows]`` (which is made of such calls).
-    Each call reads only the source pixels its rows are interpolated from,
-    so its memory is a few times the block's, whatever the sizes and
-    whether the map holds NaN or infinities; the whole resized map is never
-    built. When the shape is the map's, the rows are views of the map.
-    """
-    if scores.shape == tuple(shape):
-        return lambda rows: scores[rows]
-    height, width = shape
-    row_axis = _axis(scores.shape[0], height, scores.dtype)
-    col_axis = _axis(scores.shape[1], width, scores.dtype)
-    select_cols, near_col, far_col = _sources(col_axis.near, col_axis.far)
-    cols = _Axis(near_col, far_col, col_axis.weight)
-    lerp = _lerp_for(scores)
-
-    def block(rows: slice) -> np.ndarray:
-        select_rows, near_row, far_row = _sources(row_axis.near[rows], row_axis.far[rows])
-        if isinstance(select_rows, slice) or isinstance(select_cols, slice):
-            sources = scores[select_rows, select_cols]
-        else:
-            sources = scores[np.ix_(select_rows, select_cols)]
-        return _resize(sources, _Axis(near_row, far_row, row_axis.weight[rows]), cols, lerp)
-
-    return block
-
-
 def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     """Resize a 2-D score map by bilinear interpolation.
 
@@ -243,11 +196,11 @@ def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     height, width = check_shape(shape)
     if array.shape == (height, width):
         return array.copy()
-    rows_of = resized_rows(array, (height, width))
-    out = np.empty((height, width), array.dtype)
-    for rows in row_blocks(height, width):
-        out[rows] = rows_of(rows)
-    return out
+    if _engine.ENABLED:
+        return _resize_engine.resize(array, (height, width))
+    rows = _axis(array.shape[0], height, array.dtype)
+    cols = _axis(array.shape[1], width, array.dtype)
+    return _resize(array, rows, cols, _lerp_for(array))
 
 
 def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
@@ -293,3 +246,6 @@ def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     rows = (2 * np.arange(height, dtype=np.int64) + 1) * array.shape[0] // (2 * height)
     cols = (2 * np.arange(width, dtype=np.int64) + 1) * array.shape[1] // (2 * width)
     return array[rows[:, np.newaxis], cols]
+
+
+from ._engine import resize as _resize_engine  # noqa: E402 (it builds on the functions above)

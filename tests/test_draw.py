@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 from scipy import ndimage
 from strategies import shapes_2d, uint8_images
 
-from anomaly_viz import _blocks
+from anomaly_viz._engine import blocks as _blocks
 from anomaly_viz.draw import draw_contours, draw_masks, fill_mask, mask_contour
 
 RED, GREEN = (255, 0, 0), (0, 255, 0)

@@ -10,8 +10,9 @@ from hypothesis.extra import numpy as hnp
 from scipy import ndimage
 from strategies import score_maps, shapes_2d
 
-from anomaly_viz import _blocks, resize_bilinear, resize_nearest
-from anomaly_viz.resize import resized_rows
+from anomaly_viz import resize_bilinear, resize_nearest
+from anomaly_viz._engine import blocks as _blocks
+from anomaly_viz._engine.resize import resized_rows
 
 LARGEST32 = float(np.finfo(np.float32).max)
 

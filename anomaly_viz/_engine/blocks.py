@@ -1,4 +1,4 @@
-"""Working through an image in blocks of rows.
+"""The engine works through an image in blocks of rows.
 
 Per-pixel steps (normalise, look up, blend) are done block by block, so
 that their temporaries stay small and cache-sized whatever the image size,
