@@ -1,47 +1,34 @@
-"""Anomaly maps to heatmaps, overlays and masks, in pure NumPy/SciPy.
+"""Anomaly maps to heatmaps, overlays, masks and regions, in pure NumPy/SciPy.
 
-The three anomalib-compatible functions are at the top level, beside the
-overlay toolkit; each stage also has its own module
+One name per idea at the top level; each stage also has its own module
 (:mod:`~anomaly_viz.normalize`, :mod:`~anomaly_viz.colormap`,
-:mod:`~anomaly_viz.resize`, :mod:`~anomaly_viz.blend`,
-:mod:`~anomaly_viz.overlay`, :mod:`~anomaly_viz.mask`,
-:mod:`~anomaly_viz.draw`, :mod:`~anomaly_viz.plot`).
+:mod:`~anomaly_viz.resize`, :mod:`~anomaly_viz.blending`,
+:mod:`~anomaly_viz.overlays`, :mod:`~anomaly_viz.thresholds`,
+:mod:`~anomaly_viz.morphology`, :mod:`~anomaly_viz.regions`,
+:mod:`~anomaly_viz.draw`, :mod:`~anomaly_viz.plot`). anomalib's three
+functions, with anomalib's argument order, are in
+:mod:`anomaly_viz.post_process`.
 """
 
-from .blend import blend
-from .colormap import apply_colormap, get_colormap, lookup_table, opencv_jet
-from .draw import draw_boxes, draw_contours, draw_masks, fill_mask, mask_contour
-from .mask import (
-    hysteresis_mask,
-    open_by_reconstruction,
-    open_close,
-    open_disk,
-    otsu_threshold,
-    threshold_mask,
-)
-from .normalize import (
-    Normalization,
-    finite_range,
-    fit_normalization,
-    normalize_clip,
-    normalize_minmax,
-    normalize_range,
-    normalize_scores,
-    rescale,
-)
-from .overlay import heatmap_rgba, overlay
+from .blending import blend
+from .colormap import apply_colormap, lookup_table
+from .draw import draw_boxes, draw_contours, draw_masks, fill_mask
+from .morphology import open_by_reconstruction, open_close, open_disk
+from .normalize import Normalization
+from .overlays import heatmap_rgba, overlay
 from .plot import comparison_figure
-from .post_process import anomaly_map_to_color_map, compute_mask, superimpose_anomaly_map
-from .regions import Region, label_regions, masks_to_boxes, measure_regions, remove_small_regions
+from .post_process import compute_mask
+from .regions import Region, label_regions, masks_to_boxes, measure_regions, remove_small_objects
 from .resize import resize_bilinear, resize_nearest
+from .thresholds import apply_hysteresis_threshold, threshold_otsu
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Normalization",
     "Region",
-    "anomaly_map_to_color_map",
     "apply_colormap",
+    "apply_hysteresis_threshold",
     "blend",
     "comparison_figure",
     "compute_mask",
@@ -49,30 +36,17 @@ __all__ = [
     "draw_contours",
     "draw_masks",
     "fill_mask",
-    "finite_range",
-    "fit_normalization",
-    "get_colormap",
     "heatmap_rgba",
-    "hysteresis_mask",
     "label_regions",
     "lookup_table",
-    "mask_contour",
     "masks_to_boxes",
     "measure_regions",
-    "normalize_clip",
-    "normalize_minmax",
-    "normalize_range",
-    "normalize_scores",
     "open_by_reconstruction",
     "open_close",
     "open_disk",
-    "opencv_jet",
-    "otsu_threshold",
     "overlay",
-    "remove_small_regions",
-    "rescale",
+    "remove_small_objects",
     "resize_bilinear",
     "resize_nearest",
-    "superimpose_anomaly_map",
-    "threshold_mask",
+    "threshold_otsu",
 ]

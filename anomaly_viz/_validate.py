@@ -13,6 +13,30 @@ import numbers
 
 import numpy as np
 
+__all__ = [
+    "as_images",
+    "as_masks",
+    "as_score_maps",
+    "check_alpha",
+    "check_batch",
+    "check_bool",
+    "check_box_batch",
+    "check_boxes",
+    "check_choice",
+    "check_color",
+    "check_connectivity",
+    "check_finite",
+    "check_kernel_size",
+    "check_non_negative_int",
+    "check_percentiles",
+    "check_positive_int",
+    "check_range",
+    "check_real",
+    "check_same_size",
+    "check_shape",
+    "work_dtype",
+]
+
 _REAL_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
 

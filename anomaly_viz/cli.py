@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .blend import MODES
+from .blending import MODES
 from .io import (
     IMAGE_SUFFIXES,
     MAX_PIXELS,
@@ -375,7 +375,7 @@ def _run_jobs(
 
 
 def _overlay(args: argparse.Namespace) -> int:
-    from .overlay import overlay
+    from .overlays import overlay
 
     def make(job: _Job) -> list[Path]:
         image, scores = job.inputs
@@ -481,7 +481,7 @@ def _mask(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     _headless()
     from .datasets import demo_sample
-    from .overlay import overlay
+    from .overlays import overlay
     from .plot import comparison_figure
     from .post_process import anomaly_map_to_color_map, compute_mask
     from .regions import measure_regions

@@ -24,6 +24,15 @@ from ._engine.colour import colors_at
 from ._validate import _as_array
 from .normalize import quantize
 
+__all__ = [
+    "DEFAULT_COLORMAP",
+    "OPENCV_JET",
+    "apply_colormap",
+    "get_colormap",
+    "lookup_table",
+    "opencv_jet",
+]
+
 if TYPE_CHECKING:
     from matplotlib.colors import Colormap, ListedColormap
 

@@ -12,6 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "SAMPLE_PHOTO",
+    "Sample",
+    "demo_sample",
+    "draw_defects",
+    "local_contrast_score",
+    "sample_photo",
+]
+
 #: The photo's file name in matplotlib's sample data.
 SAMPLE_PHOTO = "grace_hopper.jpg"
 

@@ -45,6 +45,8 @@ from ._validate import (
     check_same_size,
 )
 
+__all__ = ["draw_boxes", "draw_contours", "draw_masks", "fill_mask", "mask_contour"]
+
 _STYLES = ("contour", "fill")
 
 # What to draw: a mask argument and its name, the contour thickness (None:

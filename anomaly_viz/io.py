@@ -40,6 +40,21 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "MAX_PIXELS",
+    "NUMPY_MAP_SUFFIXES",
+    "RAW_MAP_SUFFIXES",
+    "TEMPORARY_PREFIX",
+    "FileProblem",
+    "check_not_an_input",
+    "check_output_file",
+    "read_image",
+    "read_map",
+    "write_image",
+    "write_text",
+]
+
 #: File extensions read as maps by NumPy (the rest are read as images).
 NUMPY_MAP_SUFFIXES = (".npy", ".npz")
 #: File extensions of raw binary maps when a folder is scanned (need a shape and dtype).

@@ -16,8 +16,10 @@ from ._engine import pipeline
 from ._engine.blocks import plain_rows
 from .colormap import ColormapLike, get_colormap, lookup_table
 from .normalize import Normalization, fit_normalization
-from .overlay import default_colormap, overlay, reference_colours
+from .overlays import default_colormap, overlay, reference_colours
 from .resize import resize_nearest
+
+__all__ = ["TITLES", "comparison_figure"]
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -125,7 +127,7 @@ def comparison_figure(
     Parameters
     ----------
     image : array_like, shape (H, W) or (H, W, C)
-        One image, as :func:`~anomaly_viz.overlay.overlay` takes it.
+        One image, as :func:`~anomaly_viz.overlays.overlay` takes it.
     anomaly_map : array_like, shape (h, w)
         One map of scores.
     mask, ground_truth : array_like, shape (H, W) or (h, w), optional
@@ -134,7 +136,7 @@ def comparison_figure(
         neighbour.
     mode, alpha, gamma, colormap, normalization, vmin, vmax, percentiles, sign, outlier_perc
     threshold
-        As in :func:`~anomaly_viz.overlay.overlay`.
+        As in :func:`~anomaly_viz.overlays.overlay`.
     titles : dict, optional
         Panel titles replacing the defaults ``TITLES``; keys ``"image"``,
         ``"heatmap"``, ``"overlay"``, ``"mask"``, ``"ground_truth"``.
@@ -153,7 +155,7 @@ def comparison_figure(
     Raises
     ------
     TypeError, ValueError
-        As :func:`~anomaly_viz.overlay.overlay`; also for a batch instead
+        As :func:`~anomaly_viz.overlays.overlay`; also for a batch instead
         of one image and map, or a mask of another size than the image.
 
     Examples

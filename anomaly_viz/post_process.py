@@ -32,17 +32,13 @@ from numpy.typing import ArrayLike
 from . import _engine, _validate
 from ._engine import pipeline
 from .colormap import ColormapLike, lookup_table
-from .mask import (
-    hysteresis_mask,
-    open_by_reconstruction,
-    open_close,
-    open_disk,
-    otsu_threshold,
-    threshold_mask,
-)
+from .morphology import open_by_reconstruction, open_close, open_disk
 from .normalize import fit_normalization
-from .overlay import overlay, reference_colours
-from .regions import remove_small_regions
+from .overlays import overlay, reference_colours
+from .regions import remove_small_objects
+from .thresholds import apply_hysteresis_threshold, threshold_mask, threshold_otsu
+
+__all__ = ["CLEANINGS", "anomaly_map_to_color_map", "compute_mask", "superimpose_anomaly_map"]
 
 
 def _normalization(normalize: bool, vmin: float | None, vmax: float | None) -> str:
@@ -258,10 +254,10 @@ def compute_mask(
     (NaN never is); the mask is then cleaned. By default (this package's
     choice) it is opened, then closed, with a ``kernel_size`` x
     ``kernel_size`` square, outside the image neutral for each step (see
-    :func:`anomaly_viz.mask.open_close`): specks go, small holes and gaps
+    :func:`anomaly_viz.morphology.open_close`): specks go, small holes and gaps
     are filled. ``cleaning="anomalib"`` computes anomalib's mask instead:
     an opening only, with a disk of radius `kernel_size`, the image
-    mirrored beyond its border (see :func:`anomaly_viz.mask.open_disk`).
+    mirrored beyond its border (see :func:`anomaly_viz.morphology.open_disk`).
     The keyword-only options go beyond anomalib.
 
     Parameters
@@ -272,20 +268,20 @@ def compute_mask(
     threshold : float or "otsu"
         The score above which a pixel is anomalous; not NaN. ``"otsu"``:
         Otsu's threshold from each map's histogram
-        (:func:`anomaly_viz.mask.otsu_threshold`).
+        (:func:`anomaly_viz.thresholds.threshold_otsu`).
     kernel_size : int, default 4
         The square's side (0 or 1: no cleaning); with
         ``cleaning="anomalib"``, the disk's radius (0: no cleaning).
     low_threshold : float, optional
         Hysteresis: pixels above `threshold` seed regions that grow through
-        pixels above `low_threshold` (:func:`anomaly_viz.mask.hysteresis_mask`).
+        pixels above `low_threshold` (:func:`anomaly_viz.thresholds.apply_hysteresis_threshold`).
     cleaning : {"open_close", "anomalib", "reconstruction"}, default "open_close"
         ``"open_close"``: opening then closing with the square.
         ``"anomalib"``: anomalib's opening with a disk.
         ``"reconstruction"``: opening by reconstruction, which removes the
         same specks as the square's opening but keeps the exact shape of
         every region that survives
-        (:func:`anomaly_viz.mask.open_by_reconstruction`).
+        (:func:`anomaly_viz.morphology.open_by_reconstruction`).
     connectivity : {8, 4}, default 8
         Neighbours for hysteresis, reconstruction and `min_area`.
     min_area : int, default 0
@@ -360,11 +356,12 @@ def compute_mask(
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     out = np.empty(maps.shape, np.uint8)
     for index, scores in enumerate(maps):
-        high = otsu_threshold(scores) if threshold == "otsu" else threshold
+        high = threshold_otsu(scores) if threshold == "otsu" else threshold
         if low_threshold is None:
             mask = threshold_mask(scores, high)
         else:
-            mask = hysteresis_mask(scores, min(low_threshold, high), high, connectivity)
+            low = min(low_threshold, high)
+            mask = apply_hysteresis_threshold(scores, low, high, connectivity=connectivity)
         if cleaning == "open_close":
             mask = open_close(mask, kernel_size)
         elif cleaning == "anomalib":
@@ -372,6 +369,6 @@ def compute_mask(
         else:
             mask = open_by_reconstruction(mask, kernel_size, connectivity)
         if min_area > 1:
-            mask = remove_small_regions(mask, min_area, connectivity)
+            mask = remove_small_objects(mask, min_area, connectivity=connectivity)
         np.multiply(mask, 255, out=out[index], casting="unsafe")
     return out if is_batch else out[0]

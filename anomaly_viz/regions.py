@@ -28,7 +28,9 @@ from ._validate import (
     check_non_negative_int,
     check_same_size,
 )
-from .mask import structure
+from .morphology import structure
+
+__all__ = ["Region", "label_regions", "masks_to_boxes", "measure_regions", "remove_small_objects"]
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def label_regions(mask: ArrayLike, connectivity: int = 8) -> tuple[np.ndarray, i
     return _labels(_one(masks, is_batch, "mask", mask), connectivity)
 
 
-def remove_small_regions(mask: ArrayLike, min_area: int, connectivity: int = 8) -> np.ndarray:
+def remove_small_objects(mask: ArrayLike, min_area: int, *, connectivity: int = 8) -> np.ndarray:
     """Drop the regions with fewer than `min_area` pixels.
 
     Parameters
@@ -186,7 +188,7 @@ def remove_small_regions(mask: ArrayLike, min_area: int, connectivity: int = 8) 
     >>> mask = np.array([[1, 1, 0, 0, 1],
     ...                  [1, 1, 0, 0, 0],
     ...                  [0, 0, 0, 1, 1]])
-    >>> remove_small_regions(mask, 3).astype(int)
+    >>> remove_small_objects(mask, 3).astype(int)
     array([[1, 1, 0, 0, 0],
            [1, 1, 0, 0, 0],
            [0, 0, 0, 0, 0]])

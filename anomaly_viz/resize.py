@@ -249,3 +249,5 @@ def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
 
 
 from ._engine import resize as _resize_engine  # noqa: E402 (it builds on the functions above)
+
+__all__ = ["resize_bilinear", "resize_nearest"]

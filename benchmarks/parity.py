@@ -37,18 +37,16 @@ from scipy import ndimage
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from anomaly_viz import (
-    anomaly_map_to_color_map,
     apply_colormap,
     blend,
     compute_mask,
     draw_boxes,
     lookup_table,
-    mask_contour,
-    opencv_jet,
-    otsu_threshold,
     resize_bilinear,
-    superimpose_anomaly_map,
 )
+from anomaly_viz.colormap import opencv_jet
+from anomaly_viz.draw import mask_contour
+from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 
 INSTALL_HINT = 'pip install -e ".[bench]"'
 OPENCV_WHEELS = ("opencv-python-headless", "opencv-python", "opencv-contrib-python")
@@ -752,7 +750,7 @@ def otsu_split(scores: np.ndarray) -> tuple[float, float, np.ndarray, int]:
     """Both thresholds, the 256-bin histogram's edges and the bin whose centre skimage returns."""
     from skimage.filters import threshold_otsu
 
-    ours, theirs = otsu_threshold(scores), float(threshold_otsu(scores, nbins=256))
+    ours, theirs = threshold_otsu(scores), float(threshold_otsu(scores, nbins=256))
     edges = np.histogram_bin_edges(scores.ravel(), 256, range=(scores.min(), scores.max()))
     centres = (edges[:-1] + edges[1:]) / 2
     return ours, theirs, edges, int(np.argmin(np.abs(centres - theirs)))
@@ -766,7 +764,7 @@ def check_otsu_bin(inputs: Inputs) -> Outcome:
             problems.append(f"{label}: threshold_otsu {theirs} is not a bin centre")
         ours_bin = min(int(np.searchsorted(edges, ours, side="right")) - 1, 255)
         if ours_bin != split:
-            problems.append(f"{label}: otsu_threshold in bin {ours_bin}, threshold_otsu in {split}")
+            problems.append(f"{label}: threshold_otsu in bin {ours_bin}, threshold_otsu in {split}")
     return Outcome(problems, f"{len(maps)} maps")
 
 
@@ -776,7 +774,7 @@ def check_otsu_classes(inputs: Inputs) -> Outcome:
         ours, theirs, edges, split = otsu_split(scores)
         above_split = scores >= edges[split + 1]
         if not np.array_equal(scores > ours, above_split):
-            problems.append(f"{label}: scores > otsu_threshold is not the bins above the split")
+            problems.append(f"{label}: scores > threshold_otsu is not the bins above the split")
         in_split_above_centre = ~above_split & (scores > theirs)
         if not np.array_equal(scores > theirs, above_split | in_split_above_centre):
             problems.append(f"{label}: threshold_otsu's mask is not that plus the bin's upper half")
@@ -1019,13 +1017,13 @@ CLAIMS = [
         check_scipy_even_opening,
     ),
     Claim(
-        "otsu_threshold(s) lies in the bin of the 256-bin histogram (min to max) whose centre "
+        "threshold_otsu(s) lies in the bin of the 256-bin histogram (min to max) whose centre "
         "skimage.filters.threshold_otsu(s, nbins=256) returns",
         check_otsu_bin,
         SK,
     ),
     Claim(
-        "s > otsu_threshold(s) is exactly the scores in the bins above Otsu's split; "
+        "s > threshold_otsu(s) is exactly the scores in the bins above Otsu's split; "
         "s > threshold_otsu(s) also takes the scores of the split bin above its centre",
         check_otsu_classes,
         SK,

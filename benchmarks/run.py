@@ -35,12 +35,8 @@ import numpy as np
 import scipy
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from anomaly_viz import (
-    anomaly_map_to_color_map,
-    compute_mask,
-    measure_regions,
-    superimpose_anomaly_map,
-)
+from anomaly_viz import compute_mask, measure_regions
+from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 
 try:
     import cv2

@@ -17,8 +17,9 @@ import matplotlib.pyplot as plt
 from _output import output_folder
 
 # from anomalib.utils.post_process import (
-from anomaly_viz import anomaly_map_to_color_map, compute_mask, superimpose_anomaly_map
+from anomaly_viz import compute_mask
 from anomaly_viz.datasets import demo_sample
+from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 
 out = output_folder()
 sample = demo_sample()

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from _output import output_folder
 
-from anomaly_viz import anomaly_map_to_color_map
+from anomaly_viz.post_process import anomaly_map_to_color_map
 
 out = output_folder()
 rng = np.random.default_rng(0)

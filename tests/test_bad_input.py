@@ -3,13 +3,8 @@
 import numpy as np
 import pytest
 
-from anomaly_viz import (
-    anomaly_map_to_color_map,
-    blend,
-    compute_mask,
-    resize_bilinear,
-    superimpose_anomaly_map,
-)
+from anomaly_viz import blend, compute_mask, resize_bilinear
+from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 
 MAP = np.zeros((4, 5))
 IMAGE = np.zeros((4, 5, 3), np.uint8)

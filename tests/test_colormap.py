@@ -8,8 +8,9 @@ from hypothesis.extra import numpy as hnp
 from matplotlib import colormaps
 from matplotlib.colors import ListedColormap
 
-from anomaly_viz import anomaly_map_to_color_map, apply_colormap, lookup_table, opencv_jet
-from anomaly_viz.colormap import get_colormap
+from anomaly_viz import apply_colormap, lookup_table
+from anomaly_viz.colormap import get_colormap, opencv_jet
+from anomaly_viz.post_process import anomaly_map_to_color_map
 
 NAMES = ["jet", "viridis", "gray", "turbo", "tab10", "coolwarm", "opencv_jet"]
 

@@ -158,7 +158,7 @@ def test_the_switch_changes_the_code_path(monkeypatch):
     import sys
 
     calls = []
-    blend_module = sys.modules["anomaly_viz.blend"]
+    blend_module = sys.modules["anomaly_viz.blending"]
     monkeypatch.setattr(blend_module, "weighted_sum_into", lambda *a: calls.append(a) or a[0])
     image = np.zeros((2, 2, 3), np.uint8)
     both(av.blend, image, image)

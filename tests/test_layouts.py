@@ -7,15 +7,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import shapes_2d
 
-from anomaly_viz import (
-    anomaly_map_to_color_map,
-    apply_colormap,
-    compute_mask,
-    lookup_table,
-    measure_regions,
-    overlay,
-    superimpose_anomaly_map,
-)
+from anomaly_viz import apply_colormap, compute_mask, lookup_table, measure_regions, overlay
+from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 
 # ------------------------------------------------------------------ layouts
 

@@ -8,7 +8,8 @@ from hypothesis.extra import numpy as hnp
 from scipy import ndimage
 from strategies import shapes_2d
 
-from anomaly_viz import compute_mask, open_close, threshold_mask
+from anomaly_viz import compute_mask, open_close
+from anomaly_viz.thresholds import threshold_mask
 
 
 def reference(mask, k):
@@ -167,22 +168,19 @@ def test_compute_mask_equals_reference(scores, threshold, k):
 
 # ------------------------------------------------ Otsu, hysteresis, reconstruction
 
-from anomaly_viz.mask import (  # noqa: E402
-    hysteresis_mask,
-    open_by_reconstruction,
-    otsu_threshold,
-)
+from anomaly_viz import open_by_reconstruction  # noqa: E402
+from anomaly_viz.thresholds import apply_hysteresis_threshold, threshold_otsu  # noqa: E402
 
 
 def test_otsu_two_groups():
     scores = np.array([0.0, 0.0, 1.0, 10.0, 11.0, 11.0])
-    assert otsu_threshold(scores) == 1.0
-    np.testing.assert_array_equal(scores > otsu_threshold(scores), [0, 0, 0, 1, 1, 1])
+    assert threshold_otsu(scores) == 1.0
+    np.testing.assert_array_equal(scores > threshold_otsu(scores), [0, 0, 0, 1, 1, 1])
 
 
 def test_otsu_ignores_nan_and_inf_and_constant_maps():
-    assert otsu_threshold([np.nan, 0.0, 0.0, 5.0, 5.0, np.inf]) == 0.0
-    assert otsu_threshold(np.full((3, 3), 2.5)) == 2.5
+    assert threshold_otsu([np.nan, 0.0, 0.0, 5.0, 5.0, np.inf]) == 0.0
+    assert threshold_otsu(np.full((3, 3), 2.5)) == 2.5
 
 
 @given(
@@ -190,8 +188,8 @@ def test_otsu_ignores_nan_and_inf_and_constant_maps():
         lambda shape: hnp.arrays(np.float64, shape, elements=st.floats(0, 1))
     )
 )
-def test_otsu_threshold_is_a_score_and_maximises_the_between_class_variance(scores):
-    threshold = otsu_threshold(scores, bins=16)
+def test_threshold_otsu_is_a_score_and_maximises_the_between_class_variance(scores):
+    threshold = threshold_otsu(scores, nbins=16)
     assert threshold in scores
     low, high = scores.min(), scores.max()
     if low == high:
@@ -213,11 +211,11 @@ def test_otsu_threshold_is_a_score_and_maximises_the_between_class_variance(scor
 
 def test_otsu_bad_input():
     with pytest.raises(ValueError, match=r"scores must hold at least one finite value"):
-        otsu_threshold([np.nan, np.inf])
-    with pytest.raises(ValueError, match=r"bins must be a positive integer, got 0"):
-        otsu_threshold([0.0, 1.0], bins=0)
-    with pytest.raises(ValueError, match=r"bins must be at least 2 \(two classes .*\), got 1"):
-        otsu_threshold([0.0, 1.0], bins=1)
+        threshold_otsu([np.nan, np.inf])
+    with pytest.raises(ValueError, match=r"nbins must be a positive integer, got 0"):
+        threshold_otsu([0.0, 1.0], nbins=0)
+    with pytest.raises(ValueError, match=r"nbins must be at least 2 \(two classes .*\), got 1"):
+        threshold_otsu([0.0, 1.0], nbins=1)
 
 
 @pytest.mark.parametrize(
@@ -234,7 +232,7 @@ def test_otsu_bad_input():
     ],
 )
 def test_otsu_on_extreme_maps_is_defined(scores, expected):
-    threshold = otsu_threshold(scores)
+    threshold = threshold_otsu(scores)
     assert threshold == expected
     assert np.isfinite(threshold)
 
@@ -247,7 +245,7 @@ def test_otsu_on_extreme_maps_is_defined(scores, expected):
     connectivity=st.sampled_from([4, 8]),
 )
 def test_hysteresis_with_equal_thresholds_is_a_plain_threshold(scores, threshold, connectivity):
-    result = hysteresis_mask(scores, threshold, threshold, connectivity)
+    result = apply_hysteresis_threshold(scores, threshold, threshold, connectivity=connectivity)
     np.testing.assert_array_equal(result, scores > threshold)
 
 
@@ -259,14 +257,14 @@ def test_hysteresis_with_equal_thresholds_is_a_plain_threshold(scores, threshold
     high=st.floats(0.5, 1),
 )
 def test_hysteresis_lies_between_its_two_thresholds(scores, low, high):
-    result = hysteresis_mask(scores, low, high)
+    result = apply_hysteresis_threshold(scores, low, high)
     assert not (result & ~(scores > low)).any()
     assert not ((scores > high) & ~result).any()
 
 
 def test_hysteresis_bad_order():
     with pytest.raises(ValueError, match=r"low must not exceed high, got low=0.8, high=0.2"):
-        hysteresis_mask(np.zeros((2, 2)), 0.8, 0.2)
+        apply_hysteresis_threshold(np.zeros((2, 2)), 0.8, 0.2)
 
 
 def reconstruction_reference(mask, k, connectivity):
@@ -334,7 +332,7 @@ def test_kernel_larger_than_the_map_costs_no_more_than_the_map(k):
 
 
 def test_wide_kernel_passes_are_bounded(monkeypatch):
-    import anomaly_viz.mask as mask_module
+    import anomaly_viz._engine.morphology as mask_module
 
     calls = []
     original = np.logical_and
@@ -350,8 +348,8 @@ def test_wide_kernel_passes_are_bounded(monkeypatch):
 
 # ------------------------------------------------------- anomalib's disk opening
 
-from anomaly_viz.mask import disk as package_disk  # noqa: E402
-from anomaly_viz.mask import open_disk  # noqa: E402
+from anomaly_viz.morphology import disk as package_disk  # noqa: E402
+from anomaly_viz.morphology import open_disk  # noqa: E402
 
 
 @pytest.mark.parametrize("radius", range(0, 8))

@@ -12,8 +12,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from anomaly_viz import blend, draw_boxes, fill_mask, resize_bilinear, superimpose_anomaly_map
-from anomaly_viz.overlay import heatmap_rgba, overlay
+from anomaly_viz import blend, draw_boxes, fill_mask, resize_bilinear
+from anomaly_viz.overlays import heatmap_rgba, overlay
+from anomaly_viz.post_process import superimpose_anomaly_map
 
 HEIGHT, WIDTH = 1024, 2048
 LIMIT = 3.0

@@ -190,7 +190,8 @@ def test_bad_outlier_perc(options, error, message):
 def test_outlier_perc_reaches_the_overlay_the_rgba_heatmap_and_the_figure():
     import matplotlib.pyplot as plt
 
-    from anomaly_viz import comparison_figure, heatmap_rgba, normalize_scores, overlay
+    from anomaly_viz import comparison_figure, heatmap_rgba, overlay
+    from anomaly_viz.normalize import normalize_scores
 
     scores = np.array([[-8.0, -2.0, -1.0, 1.0, 2.0, 9.0]])
     image = np.full((1, 6, 3), 100, np.uint8)

@@ -7,12 +7,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import score_maps, shapes_2d, uint8_images
 
-from anomaly_viz import anomaly_map_to_color_map, superimpose_anomaly_map
 from anomaly_viz._engine import blocks as _blocks
-from anomaly_viz.blend import MODES
+from anomaly_viz.blending import MODES
 from anomaly_viz.colormap import lookup_table
 from anomaly_viz.normalize import normalize_minmax
-from anomaly_viz.overlay import heatmap_rgba, overlay
+from anomaly_viz.overlays import heatmap_rgba, overlay
+from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 from anomaly_viz.resize import resize_bilinear
 
 pairs = shapes_2d(8).flatmap(

@@ -35,7 +35,7 @@ def test_calls_do_not_import_pyplot_either(tmp_path):
     code = (
         "import sys, numpy as np, anomaly_viz as av\n"
         "image = np.zeros((6, 6, 3), np.uint8)\n"
-        "av.superimpose_anomaly_map(np.eye(3), image, colormap='opencv_jet')\n"
+        "av.post_process.superimpose_anomaly_map(np.eye(3), image, colormap='opencv_jet')\n"
         "av.compute_mask(np.eye(3), 0.5)\n"
         "print('matplotlib.pyplot' in sys.modules, 'cv2' in sys.modules)\n"
     )

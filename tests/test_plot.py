@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anomaly_viz import anomaly_map_to_color_map
-from anomaly_viz.overlay import overlay
+from anomaly_viz.overlays import overlay
 from anomaly_viz.plot import comparison_figure
+from anomaly_viz.post_process import anomaly_map_to_color_map
 from anomaly_viz.resize import resize_bilinear
 
 matplotlib.use("Agg")

@@ -12,7 +12,7 @@ from anomaly_viz.regions import (
     label_regions,
     masks_to_boxes,
     measure_regions,
-    remove_small_regions,
+    remove_small_objects,
 )
 
 
@@ -169,7 +169,7 @@ def test_areas_add_up_and_boxes_are_tight(pair, connectivity):
 
 @given(mask=masks, min_area=st.integers(0, 10), connectivity=st.sampled_from([4, 8]))
 def test_removing_small_regions_never_adds_a_pixel(mask, min_area, connectivity):
-    kept = remove_small_regions(mask, min_area, connectivity)
+    kept = remove_small_objects(mask, min_area, connectivity=connectivity)
     assert not (kept & ~mask).any()
     regions = measure_regions(mask, mask, connectivity)
     assert kept.sum() == sum(r.area for r in regions if r.area >= min_area)
@@ -193,7 +193,7 @@ def test_boxes_match_the_regions(mask):
          r"connectivity must be 4 or 8, got 6"),
         (lambda: label_regions(np.zeros((2, 3, 3))), ValueError, r"mask must be one 2-D array"),
         (lambda: label_regions(np.zeros(3)), ValueError, r"mask must be 2-D"),
-        (lambda: remove_small_regions(np.zeros((3, 3)), -1), ValueError,
+        (lambda: remove_small_objects(np.zeros((3, 3)), -1), ValueError,
          r"min_area must be a non-negative integer"),
         (lambda: measure_regions(np.zeros((3, 3)), np.zeros((3, 4))), ValueError,
          r"mask and anomaly_map must have the same height and width"),

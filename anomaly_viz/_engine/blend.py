@@ -1,7 +1,7 @@
 """Blends in blocks of rows, and by a table of byte pairs: the engine's blend.
 
 :func:`weighted_sum_into` computes the reference
-:func:`anomaly_viz.blend.weighted_sum` into an output array a block of rows
+:func:`anomaly_viz.blending.weighted_sum` into an output array a block of rows
 at a time (float64 temporaries stay cache-sized, a float or uint16 image is
 scaled to 0-255 one block at a time), and for two uint8 layers with one
 weight each it looks the result up in a 256 x 256 table computed with the

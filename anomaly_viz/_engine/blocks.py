@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+__all__ = ["BLOCK_PIXELS", "UINT16_STEP", "plain_rows", "rgb_rows", "row_blocks"]
+
 #: Pixels per block: 64 rows of a 1024-pixel-wide image.
 BLOCK_PIXELS = 1 << 16
 

@@ -1,6 +1,6 @@
 """Square morphology as separable shifted ANDs and ORs: the engine's opening and closing.
 
-The reference (:func:`anomaly_viz.mask.open_close`) erodes and dilates with
+The reference (:func:`anomaly_viz.morphology.open_close`) erodes and dilates with
 ``scipy.ndimage`` and a k x k square; these functions give the same pixels
 from two 1-D passes of k shifted logical operations, many times faster.
 """

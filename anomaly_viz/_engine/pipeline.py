@@ -3,7 +3,7 @@
 Every public function that turns a map into pixels (the heatmap, the
 overlay in each mode, the RGBA heatmap, the figure's panels) goes through
 these three functions, one map at a time. Each gives the bytes of the
-reference composition written in :mod:`anomaly_viz.overlay`
+reference composition written in :mod:`anomaly_viz.overlays`
 (``resize_bilinear``, then the normalisation, ``quantize`` and the table,
 then ``mode_weights`` and ``weighted_sum``), without ever making a
 full-size float array.
@@ -59,7 +59,7 @@ def overlay_into(
     gamma: float,
     threshold: float | None,
 ) -> np.ndarray:
-    """`scores` laid over `image` in `mode` (see :mod:`anomaly_viz.blend`), into `out`."""
+    """`scores` laid over `image` in `mode` (see :mod:`anomaly_viz.blending`), into `out`."""
     for rows, block in _score_blocks(scores, out.shape[:2]):
         target, photo = out[rows], image[rows]
         if mode == "blend":  # the colours alone: the fused quantized path

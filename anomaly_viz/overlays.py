@@ -5,7 +5,7 @@ map as the model produced it (:func:`~anomaly_viz.normalize.fit_normalization`),
 resize the *scores* to the image (:func:`~anomaly_viz.resize.resize_bilinear`),
 normalise them to [0, 1], look up their colours
 (:mod:`~anomaly_viz.colormap`), and combine them with the image in one of
-the modes of :mod:`~anomaly_viz.blend`.
+the modes of :mod:`~anomaly_viz.blending`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 from . import _engine, _validate
 from ._engine import pipeline
 from ._engine.blocks import plain_rows, rgb_rows
-from .blend import MODES, mode_weights, weighted_sum
+from .blending import MODES, mode_weights, weighted_sum
 from .colormap import ColormapLike, lookup_table
 from .normalize import fit_normalization, quantize
 from .resize import resize_bilinear
@@ -255,8 +255,8 @@ def reference_overlay(
 
     Resize the scores to the image, normalise them to ``v``, colour them,
     and combine colours and image with the mode's weights
-    (:func:`~anomaly_viz.blend.mode_weights`,
-    :func:`~anomaly_viz.blend.weighted_sum`); where a `threshold` is given,
+    (:func:`~anomaly_viz.blending.mode_weights`,
+    :func:`~anomaly_viz.blending.weighted_sum`); where a `threshold` is given,
     pixels whose resized score is not above it show the image as it is.
     The engine (:mod:`anomaly_viz._engine.pipeline`) gives the same bytes a
     block of rows at a time.
