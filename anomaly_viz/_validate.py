@@ -330,7 +330,23 @@ def as_masks(mask: object, name: str = "mask") -> tuple[np.ndarray, bool]:
 
 
 def check_color(color: object, name: str = "color") -> np.ndarray:
-    """An RGB colour: three numbers in 0-255, returned as float64 (3,)."""
+    """An RGB colour as float64 (3,) in 0-255.
+
+    A string is any colour matplotlib knows (``"red"``, ``"#ff0000"``,
+    ``"C1"``, ``"0.5"`` for grey), scaled from matplotlib's 0-1 to 0-255;
+    a sequence is three numbers already in 0-255 (the scale of the images
+    it is drawn on, so ``(255, 0, 0)`` is red).
+    """
+    if isinstance(color, str):
+        from matplotlib.colors import to_rgb
+
+        try:
+            return np.array(to_rgb(color), np.float64) * 255.0
+        except ValueError:
+            raise ValueError(
+                f"{name} must be a matplotlib colour name or spec (e.g. 'red', '#ff0000') "
+                f"or three numbers in 0-255, got {color!r}"
+            ) from None
     try:
         rgb = np.asarray(color, dtype=np.float64)
     except (TypeError, ValueError):

@@ -181,8 +181,9 @@ def fill_mask(
         Truth values of any real dtype (non-zero is True), of the image's
         height and width. One mask may go over a batch of images, and a
         batch of masks over one image.
-    color : sequence of 3 numbers, default (255, 0, 0)
-        The RGB colour, each in 0-255.
+    color : str or sequence of 3 numbers, default (255, 0, 0)
+        Any matplotlib colour (``"red"``, ``"#ff0000"``, ``"C1"``), or RGB
+        numbers in 0-255.
     alpha : float, default 0.5
         Weight of `color`, in [0, 1]; the image gets ``1 - alpha``.
 
@@ -207,7 +208,7 @@ def fill_mask(
     = 177.5 rounds half to even to 178, and 0.5 * 100 = 50.
 
     >>> image = np.array([[100, 100]], np.uint8)
-    >>> fill_mask(image, [[0, 255]], color=(255, 0, 0), alpha=0.5)
+    >>> fill_mask(image, [[0, 255]], color="red", alpha=0.5)
     array([[[100, 100, 100],
             [178,  50,  50]]], dtype=uint8)
     """
@@ -233,8 +234,8 @@ def draw_contours(
         As for :func:`fill_mask`.
     mask : array_like, shape (H, W) or (N, H, W)
         As for :func:`fill_mask`.
-    color : sequence of 3 numbers, default (255, 0, 0)
-        The RGB colour of the outline, each in 0-255.
+    color : str or sequence of 3 numbers, default (255, 0, 0)
+        The outline's colour: any matplotlib colour, or RGB numbers in 0-255.
     thickness : int, default 1
         Width of the outline in pixels, as for :func:`mask_contour`.
 
@@ -305,9 +306,9 @@ def draw_masks(
         The true mask; None draws the prediction alone. Batches of
         `image`, `prediction` and `ground_truth` must match in size, or be
         single items.
-    prediction_color, ground_truth_color : sequence of 3 numbers
-        RGB colours in 0-255; red (255, 0, 0) and green (0, 255, 0) by
-        default.
+    prediction_color, ground_truth_color : str or sequence of 3 numbers
+        Any matplotlib colours, or RGB numbers in 0-255; red (255, 0, 0) and
+        green (0, 255, 0) by default.
     thickness : int, default 1
         Width of the outlines for ``style="contour"``; checked but unused
         for ``"fill"``.
@@ -406,8 +407,9 @@ def draw_boxes(
         (whole numbers of any real dtype but bool, e.g. ``3`` or ``3.0``)
         and may lie outside the image. For a batch of N images, a sequence
         of N such arrays, one per image.
-    color : sequence of 3 numbers, default (255, 0, 0)
-        The RGB colour of the rectangles, each in 0-255.
+    color : str or sequence of 3 numbers, default (255, 0, 0)
+        The rectangles' colour: any matplotlib colour, or RGB numbers in
+        0-255.
     thickness : int, default 1
         Width of the lines in pixels, inside the box; positive.
 

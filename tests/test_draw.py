@@ -506,7 +506,7 @@ def test_bad_thickness(thickness, error, message):
         ((300, 0, 0), ValueError, r"color must hold values in 0-255, got \(300, 0, 0\)"),
         ((-1, 0, 0), ValueError, r"color must hold values in 0-255"),
         ((float("nan"), 0, 0), ValueError, r"color must hold values in 0-255"),
-        ("red", TypeError, r"color must be three numbers \(R, G, B\) in 0-255, got 'red'"),
+        ("reddish", ValueError, r"color must be a matplotlib colour name or spec .* 'reddish'"),
     ],
 )
 def test_bad_color(color, error, message):

@@ -180,3 +180,28 @@ def test_apply_colormap_of_one_number_is_one_colour():
     np.testing.assert_array_equal(apply_colormap(0.5, "gray"), [128, 128, 128])
     np.testing.assert_array_equal(apply_colormap(np.float32(1.0)), apply_colormap([1.0])[0])
     assert apply_colormap(np.nan, "gray").shape == (3,)
+
+
+# ------------------------------------------------------------------ colours
+
+
+@pytest.mark.parametrize("spec", ["red", "#ff0000", "#FF0000FF", (255, 0, 0), [255, 0, 0], "C3"])
+def test_colours_are_matplotlib_specs_or_numbers_in_0_255(spec):
+    from matplotlib.colors import to_rgb
+
+    from anomaly_viz import fill_mask
+
+    image = np.zeros((1, 2, 3), np.uint8)
+    drawn = fill_mask(image, [[0, 1]], color=spec, alpha=1.0)
+    expected = np.rint(np.array(to_rgb(spec)) * 255) if isinstance(spec, str) else spec
+    np.testing.assert_array_equal(drawn[0, 1], expected)
+    np.testing.assert_array_equal(drawn[0, 0], [0, 0, 0])
+
+
+def test_unknown_colour_name_is_refused():
+    from anomaly_viz import draw_boxes
+
+    with pytest.raises(
+        ValueError, match=r"color must be a matplotlib colour name or spec .* 'rouge'"
+    ):
+        draw_boxes(np.zeros((3, 3), np.uint8), [(0, 0, 1, 1)], color="rouge")
