@@ -16,6 +16,8 @@ import numpy as np
 __all__ = [
     "as_images",
     "as_masks",
+    "as_one_map",
+    "as_one_mask",
     "as_score_maps",
     "check_alpha",
     "check_batch",
@@ -34,6 +36,7 @@ __all__ = [
     "check_real",
     "check_same_size",
     "check_shape",
+    "not_a_batch",
     "work_dtype",
 ]
 
@@ -151,6 +154,27 @@ def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.nd
     if array.ndim == 2:
         return array[np.newaxis], False
     return array, True
+
+
+def not_a_batch(name: str, shape: tuple[int, ...]) -> ValueError:
+    """The one error for a batch where one 2-D array is expected."""
+    return ValueError(f"{name} must be one 2-D array (H, W), not a batch; got shape {shape}")
+
+
+def as_one_map(value: object, name: str = "scores") -> np.ndarray:
+    """One anomaly map as a float ``(H, W)`` array (see :func:`as_score_maps`)."""
+    maps, is_batch = as_score_maps(value, name)
+    if is_batch:
+        raise not_a_batch(name, np.shape(value))
+    return maps[0]
+
+
+def as_one_mask(value: object, name: str = "mask") -> np.ndarray:
+    """One mask as a bool ``(H, W)`` array (see :func:`as_masks`)."""
+    masks, is_batch = as_masks(value, name)
+    if is_batch:
+        raise not_a_batch(name, np.shape(value))
+    return masks[0]
 
 
 def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:

@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike
 
 from . import _engine
 from ._engine import morphology as _morphology
-from ._validate import as_masks, check_connectivity, check_kernel_size, check_non_negative_int
+from ._validate import as_one_mask, check_connectivity, check_kernel_size, check_non_negative_int
 
 __all__ = ["disk", "open_by_reconstruction", "open_close", "open_disk", "structure"]
 
@@ -43,13 +43,6 @@ def structure(connectivity: int) -> np.ndarray:
     if connectivity == 4:
         return np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], bool)
     return np.ones((3, 3), bool)
-
-
-def _one_mask(mask: ArrayLike) -> np.ndarray:
-    masks, is_batch = as_masks(mask, "mask")
-    if is_batch:
-        raise ValueError(f"mask must be one 2-D mask, got shape {np.shape(mask)}")
-    return masks[0]
 
 
 def open_by_reconstruction(mask: ArrayLike, kernel_size: int, connectivity: int = 8) -> np.ndarray:
@@ -110,7 +103,7 @@ def open_by_reconstruction(mask: ArrayLike, kernel_size: int, connectivity: int 
     """
     kernel_size = check_kernel_size(kernel_size)
     connectivity = check_connectivity(connectivity)
-    binary = _one_mask(mask)
+    binary = as_one_mask(mask)
     if kernel_size <= 1:
         return binary.copy()
     from scipy import ndimage
@@ -207,7 +200,7 @@ def open_close(mask: ArrayLike, kernel_size: int) -> np.ndarray:
            [0, 0, 0, 0, 0, 0]])
     """
     kernel_size = check_kernel_size(kernel_size)
-    binary = _one_mask(mask)
+    binary = as_one_mask(mask)
     if kernel_size <= 1:
         return binary.copy()
     if _engine.ENABLED:
@@ -315,7 +308,7 @@ def open_disk(mask: ArrayLike, radius: int) -> np.ndarray:
            [0, 0, 0, 0, 0, 0]])
     """
     radius = check_non_negative_int(radius, "radius")
-    binary = _one_mask(mask)
+    binary = as_one_mask(mask)
     height, width = binary.shape
     if radius == 0:
         return binary.copy()

@@ -82,17 +82,15 @@ def _mask_panel(
     """A mask at the image's size; one at the map's size is scaled up (nearest)."""
     if mask is None:
         return None
-    masks, is_batch = _validate.as_masks(mask, name)
-    if is_batch:
-        raise ValueError(f"{name} must be one 2-D mask, got shape {np.shape(mask)}")
-    if masks.shape[1:] == map_size:
-        return resize_nearest(masks[0], size)
-    if masks.shape[1:] != size:
+    binary = _validate.as_one_mask(mask, name)
+    if binary.shape == map_size:
+        return resize_nearest(binary, size)
+    if binary.shape != size:
         raise ValueError(
             f"{name} must have the image's height and width {size} or the map's "
-            f"{map_size}, got {masks.shape[1:]}"
+            f"{map_size}, got {binary.shape}"
         )
-    return masks[0]
+    return binary
 
 
 def comparison_figure(
@@ -171,12 +169,12 @@ def comparison_figure(
     """
     import matplotlib.pyplot as plt
 
-    maps, map_batch = _validate.as_score_maps(anomaly_map)
+    scores = _validate.as_one_map(anomaly_map, "anomaly_map")
     images, image_batch = _validate.as_images(image)
-    if map_batch or image_batch:
-        raise ValueError("comparison_figure takes one image and one map, not a batch")
+    if image_batch:
+        raise _validate.not_a_batch("image", np.shape(image))
     panel_titles = {**TITLES, **(titles or {})}
-    scores, size = maps[0], images.shape[1:3]
+    size = images.shape[1:3]
     fit = fit_normalization(
         scores,
         normalization,

@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 from ._engine.blocks import row_blocks
 from ._validate import (
     as_masks,
+    as_one_mask,
     as_score_maps,
     check_batch,
     check_connectivity,
@@ -108,12 +109,6 @@ def _labels(mask: np.ndarray, connectivity: int) -> tuple[np.ndarray, int]:
     return labels, int(count)
 
 
-def _one(array: np.ndarray, is_batch: bool, name: str, original: object) -> np.ndarray:
-    if is_batch:
-        raise ValueError(f"{name} must be one 2-D array, got shape {np.shape(original)}")
-    return array[0]
-
-
 def label_regions(mask: ArrayLike, connectivity: int = 8) -> tuple[np.ndarray, int]:
     """Label the connected regions of a mask.
 
@@ -157,8 +152,7 @@ def label_regions(mask: ArrayLike, connectivity: int = 8) -> tuple[np.ndarray, i
            [0, 0, 0, 0, 0]], dtype=int32)
     """
     connectivity = check_connectivity(connectivity)
-    masks, is_batch = as_masks(mask)
-    return _labels(_one(masks, is_batch, "mask", mask), connectivity)
+    return _labels(as_one_mask(mask), connectivity)
 
 
 def remove_small_objects(mask: ArrayLike, min_area: int, *, connectivity: int = 8) -> np.ndarray:

@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from . import _engine
 from ._engine.blocks import row_blocks
-from ._validate import _as_array, as_score_maps, check_shape
+from ._validate import _as_array, as_one_map, check_shape, not_a_batch
 
 
 class _Axis(NamedTuple):
@@ -189,10 +189,7 @@ def resize_bilinear(scores: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     >>> resize_bilinear([[0.0, np.nan, 4.0]], (1, 6))
     array([[ 0., nan, nan, nan, nan,  4.]])
     """
-    maps, is_batch = as_score_maps(scores, "scores")
-    if is_batch:
-        raise ValueError(f"scores must be one 2-D map, got shape {np.shape(scores)}")
-    array = maps[0]
+    array = as_one_map(scores, "scores")
     height, width = check_shape(shape)
     if array.shape == (height, width):
         return array.copy()
@@ -239,7 +236,11 @@ def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     """
     array = _as_array(mask, "mask")
     if array.ndim != 2:
-        raise ValueError(f"mask must be 2-D, got shape {array.shape}")
+        raise (
+            not_a_batch("mask", array.shape)
+            if array.ndim == 3
+            else ValueError(f"mask must be one 2-D array (H, W), got shape {array.shape}")
+        )
     if array.size == 0:
         raise ValueError(f"mask must not be empty, got shape {array.shape}")
     height, width = check_shape(shape)

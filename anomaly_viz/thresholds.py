@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import _as_array, as_score_maps, check_connectivity, check_positive_int, check_real
+from ._validate import _as_array, as_one_map, check_connectivity, check_positive_int, check_real
 from .morphology import structure
 
 __all__ = ["apply_hysteresis_threshold", "threshold_mask", "threshold_otsu"]
@@ -180,12 +180,10 @@ def apply_hysteresis_threshold(
     if low > high:
         raise ValueError(f"low must not exceed high, got low={low}, high={high}")
     connectivity = check_connectivity(connectivity)
-    maps, is_batch = as_score_maps(scores, "scores")
-    if is_batch:
-        raise ValueError(f"scores must be one 2-D map, got shape {np.shape(scores)}")
+    array = as_one_map(scores, "scores")
     from scipy import ndimage
 
-    candidates = maps[0] > low
+    candidates = array > low
     return ndimage.binary_propagation(
-        maps[0] > high, structure=structure(connectivity), mask=candidates
+        array > high, structure=structure(connectivity), mask=candidates
     )

@@ -208,5 +208,7 @@ def test_bad_resize_shape(shape, error, message):
 
 
 def test_resize_takes_one_map():
-    with pytest.raises(ValueError, match=r"scores must be one 2-D map"):
+    with pytest.raises(
+        ValueError, match=r"scores must be one 2-D array \(H, W\), not a batch; got shape"
+    ):
         resize_bilinear(np.zeros((2, 3, 4)), (4, 4))

@@ -115,8 +115,13 @@ def test_renders_to_png_headless(figure_of, tmp_path):
 
 
 def test_batch_refused():
-    with pytest.raises(ValueError, match=r"comparison_figure takes one image and one map"):
+    with pytest.raises(
+        ValueError, match=r"anomaly_map must be one 2-D array \(H, W\), not a batch"
+    ):
         comparison_figure(IMAGE, np.stack([SCORES, SCORES]))
+    images = np.stack([IMAGE, IMAGE])
+    with pytest.raises(ValueError, match=r"image must be one 2-D array \(H, W\), not a batch"):
+        comparison_figure(images, SCORES)
 
 
 def test_mask_of_another_size_refused():

@@ -233,8 +233,8 @@ def test_nearest_copies_values(mask, shape):
     [
         (np.zeros((0, 3)), ValueError, r"mask must not be empty, got shape \(0, 3\)"),
         (np.zeros((3, 0), bool), ValueError, r"mask must not be empty, got shape \(3, 0\)"),
-        (np.zeros(4), ValueError, r"mask must be 2-D, got shape \(4,\)"),
-        (np.zeros((2, 3, 4)), ValueError, r"mask must be 2-D, got shape \(2, 3, 4\)"),
+        (np.zeros(4), ValueError, r"mask must be one 2-D array \(H, W\), got shape \(4,\)"),
+        (np.zeros((2, 3, 4)), ValueError, r"mask must be one 2-D array \(H, W\), not a batch"),
         ([[1, 2], [3]], ValueError, r"mask must be an array or a nested list of equal-length"),
         (np.zeros((2, 2), complex), TypeError, r"mask must hold real numbers, got complex"),
         ([["a", "b"]], TypeError, r"mask must hold real numbers \(bool, int or float\)"),
