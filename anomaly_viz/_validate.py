@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -165,7 +166,7 @@ def as_one_map(value: object, name: str = "scores") -> np.ndarray:
     """One anomaly map as a float ``(H, W)`` array (see :func:`as_score_maps`)."""
     maps, is_batch = as_score_maps(value, name)
     if is_batch:
-        raise not_a_batch(name, np.shape(value))
+        raise not_a_batch(name, np.shape(value))  # type: ignore[call-overload]
     return maps[0]
 
 
@@ -173,7 +174,7 @@ def as_one_mask(value: object, name: str = "mask") -> np.ndarray:
     """One mask as a bool ``(H, W)`` array (see :func:`as_masks`)."""
     masks, is_batch = as_masks(value, name)
     if is_batch:
-        raise not_a_batch(name, np.shape(value))
+        raise not_a_batch(name, np.shape(value))  # type: ignore[call-overload]
     return masks[0]
 
 
@@ -273,7 +274,7 @@ def check_real(value: object, name: str) -> float:
     except OverflowError:  # an integer beyond float64's range, such as 10**400
         raise ValueError(
             f"{name} must lie within float64's range (about 1.8e308), got an integer "
-            f"of {len(str(abs(int(value))))} digits"
+            f"of {len(str(abs(int(value))))} digits"  # type: ignore[call-overload]
         ) from None
     if math.isnan(number):
         raise ValueError(f"{name} must be a number, got NaN")
@@ -316,20 +317,21 @@ def check_kernel_size(kernel_size: object) -> int:
 
 def check_shape(shape: object, name: str = "shape") -> tuple[int, int]:
     """An output size: two positive integers ``(height, width)``."""
-    try:
-        sizes = tuple(shape)  # type: ignore[call-overload]
-    except TypeError:
-        raise TypeError(f"{name} must be two integers (height, width), got {shape!r}") from None
+    if not isinstance(shape, Iterable):
+        raise TypeError(f"{name} must be two integers (height, width), got {shape!r}")
+    sizes = tuple(shape)
     if len(sizes) != 2:
         raise ValueError(f"{name} must be two integers (height, width), got {shape!r}")
-    if any(
-        isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Integral)
+    integers = [
+        int(size)
         for size in sizes
-    ):
+        if isinstance(size, numbers.Integral) and not isinstance(size, (bool, np.bool_))
+    ]
+    if len(integers) != 2:
         raise TypeError(f"{name} must be two integers (height, width), got {shape!r}")
-    if min(sizes) < 1:
+    if min(integers) < 1:
         raise ValueError(f"{name} must be two positive integers, got {shape!r}")
-    return int(sizes[0]), int(sizes[1])
+    return integers[0], integers[1]
 
 
 def as_masks(mask: object, name: str = "mask") -> tuple[np.ndarray, bool]:
@@ -401,13 +403,10 @@ def check_choice(value: object, choices: tuple[str, ...], name: str) -> str:
 
 def check_percentiles(percentiles: object) -> tuple[float, float]:
     """Two percentiles ``(low, high)`` with ``0 <= low < high <= 100``."""
-    try:
-        low, high = percentiles  # type: ignore[misc]
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"percentiles must be two numbers (low, high), got {percentiles!r}"
-        ) from None
-    low, high = check_finite(low, "percentiles"), check_finite(high, "percentiles")
+    pair = tuple(percentiles) if isinstance(percentiles, Iterable) else ()
+    if len(pair) != 2:
+        raise TypeError(f"percentiles must be two numbers (low, high), got {percentiles!r}")
+    low, high = check_finite(pair[0], "percentiles"), check_finite(pair[1], "percentiles")
     if not 0.0 <= low < high <= 100.0:
         raise ValueError(f"percentiles must satisfy 0 <= low < high <= 100, got ({low}, {high})")
     return low, high
@@ -417,7 +416,7 @@ def check_connectivity(connectivity: object) -> int:
     """4 (edge neighbours) or 8 (edge and corner neighbours)."""
     if isinstance(connectivity, (bool, np.bool_)) or connectivity not in (4, 8):
         raise ValueError(f"connectivity must be 4 or 8, got {connectivity!r}")
-    return int(connectivity)  # type: ignore[call-overload]
+    return 4 if connectivity == 4 else 8
 
 
 def check_non_negative_int(value: object, name: str) -> int:

@@ -62,7 +62,7 @@ def weighted_sum_into(
     for top in range(0, height, step):
         rows = slice(top, top + step)
         photo = rgb_rows(image, rows)
-        if table is not None:
+        if table is not None and layer is not None:
             _lookup_into(out[rows], layer[rows], photo, table)
             continue
         total = photo * _rows(image_weight, rows)
