@@ -1,13 +1,17 @@
 """The command line as a package: parser, commands and runner apart, one run loop,
-the library imported in one module."""
+the library imported in one module, figures drawn to pixels (never a PNG decoded)."""
 
 import ast
 import importlib
+import io
 from pathlib import Path
 
+import imageio.v3 as iio
+import numpy as np
 import pytest
 
 import anomaly_viz.cli
+from anomaly_viz import comparison_figure, compute_mask
 from anomaly_viz.cli import commands, runner
 from anomaly_viz.cli.parser import UsageError, build_parser
 
@@ -74,6 +78,84 @@ def test_every_command_of_the_parser_has_its_function():
 def test_parser_error_is_one_line():
     with pytest.raises(UsageError, match=r"^anomaly-viz: argument command: invalid choice: 'x'"):
         build_parser().parse_args(["x"])
+
+
+# ----------------------------------------------------------------- figures
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+    scores = rng.random((6, 8))
+    truth = (rng.random((12, 16)) > 0.8).astype(np.uint8) * 255
+    iio.imwrite(tmp_path / "photo.png", image)
+    np.save(tmp_path / "scores.npy", scores)
+    iio.imwrite(tmp_path / "truth.png", truth)
+    return tmp_path, image, scores, truth
+
+
+def savefig_pixels(figure, dpi):
+    """What matplotlib's own savefig makes of `figure`, decoded (closes it)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    plt.close(figure)
+    return iio.imread(buffer.getvalue(), extension=".png")
+
+
+def test_figure_png_is_the_savefig_picture_without_its_opaque_alpha(files, capsys):
+    folder, image, scores, truth = files
+    status = anomaly_viz.cli.main([
+        "figure", str(folder / "photo.png"), str(folder / "scores.npy"), "-o",
+        str(folder / "f.png"), "--mask-threshold", "0.5", "--kernel-size", "0",
+        "--ground-truth", str(folder / "truth.png"), "--dpi", "37.5",
+    ])  # fmt: skip
+    assert status == 0, capsys.readouterr().err
+    written = iio.imread(folder / "f.png")
+    figure = comparison_figure(
+        image, scores, mask=compute_mask(scores, 0.5, 0), ground_truth=truth / 255.0
+    )
+    expected = savefig_pixels(figure, 37.5)
+    assert expected.shape[2] == 4 and (expected[..., 3] == 255).all()
+    assert written.shape == (*expected.shape[:2], 3)
+    np.testing.assert_array_equal(written, expected[..., :3])
+
+
+def test_figure_is_drawn_not_saved_and_decoded(files, monkeypatch, capsys):
+    from matplotlib.figure import Figure
+
+    folder, *_ = files
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the command line saved a figure")
+
+    monkeypatch.setattr(Figure, "savefig", refuse)
+    monkeypatch.setattr(iio, "imread", refuse)  # the photo is read by Pillow, not imageio
+    argv = ["figure", str(folder / "photo.png"), str(folder / "scores.npy"),
+            "-o", str(folder / "f.png"), "--dpi", "20"]  # fmt: skip
+    assert anomaly_viz.cli.main(argv) == 0, capsys.readouterr().err
+    assert (folder / "f.png").stat().st_size > 0
+
+
+def test_a_transparent_figure_keeps_its_alpha():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def drawing():
+        figure = plt.figure(figsize=(1.0, 0.5))
+        figure.patch.set_alpha(0.0)
+        figure.add_axes((0.1, 0.1, 0.8, 0.8)).plot([0, 1], [1, 0])
+        return figure
+
+    pixels = commands._render(drawing(), 50.0, 10_000)
+    expected = savefig_pixels(drawing(), 50.0)
+    assert pixels.shape == (25, 50, 4) and expected.shape == (25, 50, 4)
+    assert 0 < np.count_nonzero(pixels[..., 3]) < 25 * 50
+    np.testing.assert_array_equal(pixels, expected)
 
 
 # ------------------------------------------------------------------ runner

@@ -8,11 +8,10 @@ not inputs; two inputs with one stem (``a.jpg`` and ``a.png``), a broken
 symbolic link, and a named pipe or device are reported and skipped, never
 read or waited on.
 
-Files that are decoded (images, ``.npz`` arrays, and the rendered figure)
-are limited to ``--max-pixels`` pixels (default
-:data:`anomaly_viz.io.MAX_PIXELS`, Pillow's own limit, about 89.5 million),
-checked before decoding; ``.npy`` and raw maps are read in place and not
-limited. The regions table
+Images and ``.npz`` arrays are limited to ``--max-pixels`` pixels
+(default :data:`anomaly_viz.io.MAX_PIXELS`, Pillow's own limit, about 89.5
+million), checked before decoding, and so is the figure, before it is drawn;
+``.npy`` and raw maps are read in place and not limited. The regions table
 is strict JSON (RFC 8259) or CSV: a score that is not a finite number is
 ``null`` in JSON and an empty cell in CSV.
 

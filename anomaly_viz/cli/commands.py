@@ -114,9 +114,12 @@ def _headless() -> None:
 
 
 def _render(figure: Figure, dpi: float, max_pixels: int) -> np.ndarray:
-    """The pixels of `figure` at `dpi` (then closed), if it has at most `max_pixels`."""
-    import imageio.v3 as iio
+    """The pixels of `figure` drawn at `dpi` (then closed), if it has at most `max_pixels`.
+
+    RGB when every pixel is opaque (the figure's white background), else RGBA.
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     try:
         width, height = (round(inches * dpi) for inches in figure.get_size_inches())
@@ -125,11 +128,15 @@ def _render(figure: Figure, dpi: float, max_pixels: int) -> np.ndarray:
                 f"--dpi {dpi:g} makes a figure of {width} x {height} pixels, more than "
                 f"--max-pixels {max_pixels}"
             )
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi)
+        figure.set_dpi(dpi)
+        canvas = figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
     finally:
         plt.close(figure)
-    return np.asarray(iio.imread(buffer.getvalue(), extension=".png"))
+    return rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba
 
 
 # ---------------------------------------------------------------- commands

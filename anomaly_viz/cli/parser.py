@@ -71,7 +71,7 @@ def _limit_option(parser: argparse._ActionsContainer) -> None:
     parser.add_argument(
         "--max-pixels", type=_positive_int, default=MAX_PIXELS, metavar="N",
         help="refuse an image, .npz array or figure of more pixels, checked before decoding "
-        f"(default {MAX_PIXELS}, Pillow's limit); raise it for large trusted files",
+        f"or drawing (default {MAX_PIXELS}, Pillow's limit); raise it for large trusted files",
     )  # fmt: skip
 
 
