@@ -158,6 +158,19 @@ def test_a_transparent_figure_keeps_its_alpha():
     np.testing.assert_array_equal(pixels, expected)
 
 
+def test_a_figure_made_without_pyplot_is_drawn_too():
+    from matplotlib.figure import Figure
+
+    def drawing():
+        figure = Figure(figsize=(1.0, 0.5))  # its canvas is not Agg's
+        figure.add_axes((0.1, 0.1, 0.8, 0.8)).plot([0, 1], [1, 0])
+        return figure
+
+    pixels = commands._render(drawing(), 40.0, 10_000)
+    assert pixels.shape == (20, 40, 3)
+    np.testing.assert_array_equal(pixels, savefig_pixels(drawing(), 40.0)[..., :3])
+
+
 # ------------------------------------------------------------------ runner
 
 
