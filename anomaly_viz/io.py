@@ -49,6 +49,7 @@ __all__ = [
     "FileProblem",
     "check_not_an_input",
     "check_output_file",
+    "existing_file",
     "read_image",
     "read_map",
     "write_image",
@@ -145,8 +146,36 @@ _FILE_KINDS = {
 }
 
 
-def _existing_file(path: PathLike) -> Path:
-    """`path` as a Path if it is a readable regular file, else a FileProblem."""
+def existing_file(path: PathLike) -> Path:
+    """`path` as a Path if it names a readable regular file.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileProblem
+        If the file is missing, a broken symbolic link, a folder, a pipe or
+        device (never waited on), or cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "map.npy").write_bytes(b"")
+    0
+    >>> existing_file(folder / "map.npy").name
+    'map.npy'
+    >>> existing_file(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    anomaly_viz.io.FileProblem: ...: is a folder, not a file
+    """
     path = Path(path)
     try:
         mode = path.stat().st_mode
@@ -327,7 +356,7 @@ def read_image(path: PathLike, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     ...
     anomaly_viz.io.FileProblem: ...deep.png: declares 3 x 1 pixels (3 pixels), more than ...
     """
-    path = _existing_file(path)
+    path = existing_file(path)
     limit = _check_max_pixels(max_pixels)
     try:
         image = _image_pixels(path, limit)
@@ -515,7 +544,7 @@ def read_map(
     >>> read_map(folder / "map.raw", shape=(1, 3), dtype="<u2")
     memmap([[1, 2, 3]], dtype=uint16)
     """
-    path = _existing_file(path)
+    path = existing_file(path)
     limit = _check_max_pixels(max_pixels)
     if (shape is None) != (dtype is None) or (
         shape is None and path.suffix.lower() in RAW_MAP_SUFFIXES

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from anomaly_viz import cli, compute_mask
+from anomaly_viz.cli import _library
 from anomaly_viz.io import TEMPORARY_PREFIX
 
 
@@ -263,7 +264,7 @@ def test_memory_error_is_one_line(in_process, monkeypatch, capsys):
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 7.45 GiB for an array with shape (1000000000,)")
 
-    monkeypatch.setattr(cli, "read_map", too_big)
+    monkeypatch.setattr(_library, "read_map", too_big)
     status = cli.main(["mask", str(folder / "scores.npy"), "--threshold", "0.5",
                        "-o", str(folder / "m.png")])  # fmt: skip
     assert status == 2
@@ -275,14 +276,14 @@ def test_memory_error_skips_one_folder_item(tmp_path, monkeypatch, capsys):
     maps.mkdir()
     np.save(maps / "a.npy", np.eye(4))
     np.save(maps / "b.npy", np.eye(4))
-    real = cli.read_map
+    real = _library.read_map
 
     def too_big_for_a(path, **kwargs):
         if path.stem == "a":
             raise MemoryError
         return real(path, **kwargs)
 
-    monkeypatch.setattr(cli, "read_map", too_big_for_a)
+    monkeypatch.setattr(_library, "read_map", too_big_for_a)
     status = cli.main(["mask", str(maps), "--threshold", "0.5", "-o", str(tmp_path / "out")])
     assert status == 1
     one_error_line(capsys.readouterr().err, "skipped a: not enough memory")

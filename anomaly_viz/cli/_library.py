@@ -1,0 +1,53 @@
+"""Everything the command line takes from the library, imported here only.
+
+The other modules of :mod:`anomaly_viz.cli` import these names from this
+module, so that a renamed or moved library function is one edit here.
+"""
+
+from .. import __version__
+from ..blending import MODES
+from ..datasets import demo_sample
+from ..io import (
+    IMAGE_SUFFIXES,
+    MAX_PIXELS,
+    NUMPY_MAP_SUFFIXES,
+    RAW_MAP_SUFFIXES,
+    FileProblem,
+    check_output_file,
+    existing_file,
+    read_image,
+    read_map,
+    write_image,
+    write_text,
+)
+from ..normalize import NORMALIZATIONS, SIGNS
+from ..overlays import overlay
+from ..plot import comparison_figure
+from ..post_process import CLEANINGS, anomaly_map_to_color_map, compute_mask
+from ..regions import Region, measure_regions
+
+__all__ = [
+    "CLEANINGS",
+    "IMAGE_SUFFIXES",
+    "MAX_PIXELS",
+    "MODES",
+    "NORMALIZATIONS",
+    "NUMPY_MAP_SUFFIXES",
+    "RAW_MAP_SUFFIXES",
+    "SIGNS",
+    "FileProblem",
+    "Region",
+    "__version__",
+    "anomaly_map_to_color_map",
+    "check_output_file",
+    "comparison_figure",
+    "compute_mask",
+    "demo_sample",
+    "existing_file",
+    "measure_regions",
+    "overlay",
+    "read_image",
+    "read_map",
+    "write_image",
+    "write_text",
+]

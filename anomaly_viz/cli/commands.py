@@ -1,0 +1,237 @@
+"""The four commands of ``anomaly-viz``: what each computes for one item.
+
+Each command takes the parsed command line and returns its jobs (a
+:class:`~anomaly_viz.cli.runner.Batch`) and the function that computes one
+job and writes its files; :func:`~anomaly_viz.cli.runner.run_jobs` runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from . import _library as library
+from .runner import Batch, Job, MakeItem, map_jobs, output_folder, pair_jobs
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["COMMANDS", "demo", "figure", "mask", "overlay"]
+
+
+# ------------------------------------------------------------- one map
+
+
+def _as_2d(path: Path, scores: np.ndarray) -> np.ndarray:
+    """A 2-D map as it is (even 1 x 1); more axes lose those of length 1, leading first."""
+    shape = list(scores.shape)
+    while len(shape) > 2 and 1 in shape:
+        del shape[shape.index(1)]
+    if len(shape) != 2:
+        raise library.FileProblem(
+            path, f"a map must be 2-D (one map per file), got shape {scores.shape}"
+        )
+    return scores.reshape(shape)
+
+
+def _read_map(path: Path, args: argparse.Namespace) -> np.ndarray:
+    scores = library.read_map(
+        path, key=args.key, shape=args.shape, dtype=args.dtype, max_pixels=args.max_pixels
+    )
+    return _as_2d(path, scores)
+
+
+def _look(args: argparse.Namespace) -> dict[str, Any]:
+    """The keywords of the overlay (and figure) that say how the map is shown."""
+    return {
+        "alpha": args.alpha,
+        "gamma": args.gamma,
+        "colormap": args.colormap,
+        "normalization": args.normalization,
+        "vmin": args.vmin,
+        "vmax": args.vmax,
+        "percentiles": args.percentiles,
+        "sign": args.sign,
+        "outlier_perc": args.outlier_perc,
+        "threshold": args.threshold,
+    }
+
+
+def _mask_of(scores: np.ndarray, args: argparse.Namespace) -> np.ndarray:
+    return library.compute_mask(
+        scores,
+        args.mask_threshold,
+        args.kernel_size,
+        low_threshold=args.low_threshold,
+        cleaning=args.cleaning,
+        connectivity=args.connectivity,
+        min_area=args.min_area,
+    )
+
+
+def _regions_of(scores: np.ndarray, mask: np.ndarray, connectivity: int) -> list[library.Region]:
+    # one 2-D map: one list of regions (a list of lists is for a batch of maps)
+    return cast("list[library.Region]", library.measure_regions(scores, mask, connectivity))
+
+
+def _finite_or_none(value: object) -> object:
+    if isinstance(value, float | np.floating) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _regions_text(regions: list[library.Region], format_: str) -> str:
+    """The regions as strict JSON or CSV; a score that is not finite is null or empty."""
+    rows = [
+        {column: _finite_or_none(value) for column, value in region.as_row().items()}
+        for region in regions
+    ]
+    if format_ == "json":
+        return json.dumps(rows, indent=2, allow_nan=False) + "\n"
+    columns = list(library.Region(0, 0, (0, 0, 0, 0), (0.0, 0.0), 0.0, 0.0, (0, 0)).as_row())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)  # None is written as an empty cell
+    return buffer.getvalue()
+
+
+# ----------------------------------------------------------------- figures
+
+
+def _headless() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # the command line never opens a window
+
+
+def _render(figure: Figure, dpi: float, max_pixels: int) -> np.ndarray:
+    """The pixels of `figure` drawn at `dpi` (then closed), if it has at most `max_pixels`.
+
+    RGB when every pixel is opaque (the figure's white background), else RGBA.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    try:
+        width, height = (round(inches * dpi) for inches in figure.get_size_inches())
+        if width * height > max_pixels:
+            raise ValueError(
+                f"--dpi {dpi:g} makes a figure of {width} x {height} pixels, more than "
+                f"--max-pixels {max_pixels}"
+            )
+        figure.set_dpi(dpi)
+        canvas = figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
+    finally:
+        plt.close(figure)
+    return rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba
+
+
+# ---------------------------------------------------------------- commands
+
+
+def demo(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
+    """``anomaly-viz demo``: the main job on the sample photo, into one folder."""
+    _headless()
+    batch = Batch([Job("demo", (), output_folder(Path(args.output)))], folders=False)
+
+    def make(job: Job) -> list[Path]:
+        folder = job.target
+        sample = library.demo_sample()
+        threshold, low = 3.0, 1.5  # see datasets.local_contrast_score for the scale
+        mask = library.compute_mask(sample.anomaly_map, threshold, 0, low_threshold=low, min_area=4)
+        regions = _regions_of(sample.anomaly_map, mask, 8)
+        figure = library.comparison_figure(
+            sample.image, sample.anomaly_map, mask=mask, ground_truth=sample.ground_truth
+        )
+        picture = _render(figure, args.dpi, args.max_pixels)
+        heatmap = library.anomaly_map_to_color_map(sample.anomaly_map)
+        overlaid = library.overlay(sample.image, sample.anomaly_map)
+        return [
+            library.write_image(folder / "image.png", sample.image),
+            library.write_image(folder / "heatmap.png", heatmap),
+            library.write_image(folder / "overlay.png", overlaid),
+            library.write_image(folder / "mask.png", mask),
+            library.write_text(folder / "regions.csv", _regions_text(regions, "csv")),
+            library.write_text(folder / "regions.json", _regions_text(regions, "json")),
+            library.write_image(folder / "figure.png", picture),
+        ]
+
+    return batch, make
+
+
+def overlay(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
+    """``anomaly-viz overlay``: each map laid over its image."""
+    batch = pair_jobs(args.image, args.map, args.output)
+
+    def make(job: Job) -> list[Path]:
+        image, scores = job.inputs
+        picture = library.overlay(
+            library.read_image(image, max_pixels=args.max_pixels), _read_map(scores, args),
+            args.mode, **_look(args),
+        )  # fmt: skip
+        return [library.write_image(job.target, picture, inputs=job.inputs)]
+
+    return batch, make
+
+
+def mask(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
+    """``anomaly-viz mask``: each map thresholded into a mask (and its regions table)."""
+    batch = map_jobs(args.map, args.output)
+
+    def make(job: Job) -> list[Path]:
+        (source,) = job.inputs
+        scores = _read_map(source, args)
+        mask = _mask_of(scores, args)
+        written = [library.write_image(job.target, mask, inputs=job.inputs)]
+        if args.regions:
+            regions = _regions_of(scores, mask, args.connectivity)
+            table = job.target.with_name(f"{job.target.stem}_regions.{args.regions}")
+            text = _regions_text(regions, args.regions)
+            written.append(library.write_text(table, text, inputs=job.inputs))
+        return written
+
+    return batch, make
+
+
+def figure(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
+    """``anomaly-viz figure``: the comparison figure of each image and map."""
+    _headless()
+    batch = pair_jobs(args.image, args.map, args.output)
+    truth = None
+    if args.ground_truth:  # read once, for every item; an error here stops the run
+        truth = library.read_map(Path(args.ground_truth), max_pixels=args.max_pixels)
+
+    def make(job: Job) -> list[Path]:
+        image, scores = job.inputs
+        score_map = _read_map(scores, args)
+        mask = _mask_of(score_map, args) if args.mask_threshold is not None else None
+        figure = library.comparison_figure(
+            library.read_image(image, max_pixels=args.max_pixels), score_map, mask=mask,
+            ground_truth=truth, mode=args.mode, **_look(args),
+        )  # fmt: skip
+        picture = _render(figure, args.dpi, args.max_pixels)
+        return [library.write_image(job.target, picture, inputs=job.inputs)]
+
+    return batch, make
+
+
+#: The commands by name: each gives its jobs and the work of one job.
+COMMANDS: dict[str, Callable[[argparse.Namespace], tuple[Batch, MakeItem]]] = {
+    "demo": demo,
+    "overlay": overlay,
+    "mask": mask,
+    "figure": figure,
+}

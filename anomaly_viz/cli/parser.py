@@ -1,0 +1,220 @@
+"""The options and sub-commands of ``anomaly-viz`` (argparse only, no work done)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from typing import NoReturn
+
+from ._library import CLEANINGS, MAX_PIXELS, MODES, NORMALIZATIONS, SIGNS, __version__
+
+__all__ = ["PROGRAM", "UsageError", "build_parser"]
+
+PROGRAM = "anomaly-viz"
+
+
+class UsageError(Exception):
+    """A bad command line: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, not argparse's usage block
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+# ------------------------------------------------------------ option types
+
+
+def _number_or_otsu(text: str) -> float | str:
+    if text == "otsu":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'otsu', got {text!r}") from None
+
+
+def _shape(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.replace("x", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 480,640, got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"sizes must be positive, got {text!r}")
+    return sizes
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return number
+
+
+def _positive_number(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(number) and number > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+    return number
+
+
+# ----------------------------------------------------------- option groups
+
+
+def _limit_option(parser: argparse._ActionsContainer) -> None:
+    parser.add_argument(
+        "--max-pixels", type=_positive_int, default=MAX_PIXELS, metavar="N",
+        help="refuse an image, .npz array or figure of more pixels, checked before decoding "
+        f"or drawing (default {MAX_PIXELS}, Pillow's limit); raise it for large trusted files",
+    )  # fmt: skip
+
+
+def _map_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("reading files")
+    group.add_argument("--key", help="the array to read from an .npz file holding several")
+    group.add_argument(
+        "--shape", type=_shape, help="read MAP as raw binary of this shape, e.g. 480,640"
+    )
+    group.add_argument("--dtype", help="the raw binary's dtype, e.g. float32 or <f4")
+    _limit_option(group)
+
+
+def _look_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("how the map is shown")
+    group.add_argument("--mode", choices=MODES, default="blend", help="overlay mode")
+    group.add_argument("--alpha", type=float, help="weight of the heatmap (default per mode)")
+    group.add_argument("--gamma", type=float, default=0.0, help="added to every channel")
+    group.add_argument("--colormap", help="a matplotlib colormap name, or opencv_jet")
+    group.add_argument("--normalization", choices=NORMALIZATIONS, help="default minmax")
+    group.add_argument("--vmin", type=float, help="fixed range: score shown coldest")
+    group.add_argument("--vmax", type=float, help="fixed range: score shown hottest")
+    group.add_argument("--percentiles", type=float, nargs=2, metavar=("LOW", "HIGH"))
+    group.add_argument("--sign", choices=SIGNS, default="all", help="for --normalization signed")
+    group.add_argument(
+        "--outlier-perc", type=float, metavar="P",
+        help="for --normalization signed: captum's rule, the scale where the running sum of "
+        "the magnitudes reaches 100 - P percent",
+    )  # fmt: skip
+    group.add_argument("--threshold", type=float, help="show the plain image at or below it")
+
+
+def _mask_options(parser: argparse.ArgumentParser, required: bool) -> None:
+    group = parser.add_argument_group("mask")
+    name = "--threshold" if required else "--mask-threshold"
+    group.add_argument(
+        name, dest="mask_threshold", type=_number_or_otsu, required=required,
+        help="score above which a pixel is anomalous, or 'otsu'",
+    )  # fmt: skip
+    group.add_argument("--kernel-size", type=int, default=4, help="opening/closing square side")
+    group.add_argument("--low-threshold", type=float, help="hysteresis: grow through scores above")
+    group.add_argument("--cleaning", choices=CLEANINGS, default="open_close")
+    group.add_argument("--min-area", type=int, default=0, help="drop smaller regions (pixels)")
+    group.add_argument("--connectivity", type=int, choices=(4, 8), default=8)
+
+
+# ----------------------------------------------------------- sub-commands
+
+
+def _add_demo(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    demo = commands.add_parser(
+        "demo", parents=[common], help="the main job on the embedded sample photo",
+        description="Write the heatmap, overlay, mask, regions table and comparison figure of "
+        "a photo from matplotlib's sample data with a synthetic defect.",
+    )  # fmt: skip
+    demo.add_argument("-o", "--output", default="anomaly-viz-demo", help="output folder")
+    demo.add_argument(
+        "--dpi", type=_positive_number, default=100.0, help="resolution of figure.png"
+    )
+    _limit_option(demo)
+
+
+def _add_overlay(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    overlay = commands.add_parser(
+        "overlay", parents=[common], help="lay a map over an image",
+        description="Lay MAP over IMAGE (files, or folders matched by name stem).",
+    )  # fmt: skip
+    overlay.add_argument("image", metavar="IMAGE")
+    overlay.add_argument("map", metavar="MAP")
+    overlay.add_argument("-o", "--output", required=True, help="output PNG, or folder")
+    _look_options(overlay)
+    _map_options(overlay)
+
+
+def _add_mask(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    mask = commands.add_parser(
+        "mask", parents=[common], help="threshold a map into a mask (and its regions)",
+        description="Threshold MAP (a file or a folder) into a 0/255 mask PNG.",
+    )  # fmt: skip
+    mask.add_argument("map", metavar="MAP")
+    mask.add_argument("-o", "--output", required=True, help="output PNG, or folder")
+    mask.add_argument(
+        "--regions", choices=("csv", "json"),
+        help="also write the regions table as OUTPUT_regions.csv or .json (strict JSON: "
+        "a score that is not finite is null, an empty cell in CSV)",
+    )  # fmt: skip
+    _mask_options(mask, required=True)
+    _map_options(mask)
+
+
+def _add_figure(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    figure = commands.add_parser(
+        "figure", parents=[common], help="image, heatmap, overlay and masks side by side",
+        description="Write the comparison figure of IMAGE and MAP as a PNG.",
+    )  # fmt: skip
+    figure.add_argument("image", metavar="IMAGE")
+    figure.add_argument("map", metavar="MAP")
+    figure.add_argument("-o", "--output", required=True, help="output PNG, or folder")
+    figure.add_argument("--ground-truth", help="a ground-truth mask image for its panel")
+    figure.add_argument("--dpi", type=_positive_number, default=100.0, help="resolution")
+    _look_options(figure)
+    _mask_options(figure, required=False)
+    _map_options(figure)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``anomaly-viz``, with its four commands.
+
+    The chosen command's name is ``args.command``; the parser only reads
+    the command line, it runs nothing.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Raises
+    ------
+    UsageError
+        From the parser's ``parse_args``, for a bad command line: one line,
+        instead of argparse's usage block and exit.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["mask", "m.npy", "--threshold", "otsu", "-o", "m.png"])
+    >>> args.command, args.mask_threshold, args.kernel_size
+    ('mask', 'otsu', 4)
+    >>> try:
+    ...     build_parser().parse_args(["mask", "m.npy", "--threshold", "high", "-o", "m.png"])
+    ... except UsageError as error:
+    ...     print(error)
+    anomaly-viz mask: argument --threshold: expected a number or 'otsu', got 'high' (see --help)
+    """
+    common = _Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser = _Parser(
+        prog=PROGRAM,
+        description="Anomaly maps to heatmaps, overlays, masks and regions (NumPy/SciPy).",
+        epilog="exit status: 0 done, 1 some folder items skipped, 2 error, 130 interrupted "
+        "(Ctrl-C), 143 terminated (SIGTERM)",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add_command in (_add_demo, _add_overlay, _add_mask, _add_figure):
+        add_command(commands, common)
+    return parser
