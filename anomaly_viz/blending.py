@@ -141,14 +141,17 @@ def mode_weights(
 
     Examples
     --------
-    >>> layer, w_layer, w_image = mode_weights("alpha", np.array([[0.0, 0.5]]), None, 0.8)
+    >>> colours = np.zeros((1, 2, 3))
+    >>> layer, w_layer, w_image = mode_weights("alpha", np.array([[0.0, 0.5]]), colours, 0.8)
     >>> w_layer[..., 0], w_image[..., 0]
     (array([[0. , 0.4]]), array([[1. , 0.6]]))
     """
     v = np.nan_to_num(values.astype(np.float64), nan=0.0)[..., np.newaxis]
-    if mode == "blend":
-        return colours, alpha, 1.0 - alpha
-    if mode == "alpha":
+    if mode in ("blend", "alpha"):
+        if colours is None:
+            raise ValueError(f"mode {mode!r} lays the heatmap colours over the image: give them")
+        if mode == "blend":
+            return colours, alpha, 1.0 - alpha
         return colours, alpha * v, 1.0 - alpha * v
     if mode == "gray":
         return 255.0 * v, alpha, 1.0 - alpha

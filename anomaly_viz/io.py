@@ -37,8 +37,12 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -236,7 +240,7 @@ def _refused_by_pillow(error: Exception, limit: int) -> str:
     return _too_large("declares an image", int(declared.group(1)), limit)
 
 
-def _viewer_pixels(picture) -> np.ndarray:  # picture: an opened PIL.Image.Image
+def _viewer_pixels(picture: Image.Image) -> np.ndarray:
     """The pixels of an opened Pillow image as a photo viewer shows them."""
     from PIL import ImageOps
 
@@ -407,7 +411,7 @@ def _npz_member(path: Path, archive: zipfile.ZipFile, key: str | None) -> str:
     return f"{key}.npy"
 
 
-def _check_npy_header(path: Path, stream, limit: int) -> None:  # stream: a binary file
+def _check_npy_header(path: Path, stream: IO[bytes], limit: int) -> None:
     """Check the shape and dtype an .npy stream declares, before its data is read."""
     from numpy.lib import format as npy_format
 
@@ -756,4 +760,8 @@ def write_text(path: PathLike, text: str, inputs: Iterable[PathLike] = ()) -> Pa
     'a,b\\n1,2\\n'
     """
     check_not_an_input(path, inputs)
-    return _write_atomically(path, lambda temporary: Path(temporary).write_text(text))
+
+    def write(temporary: str) -> None:
+        Path(temporary).write_text(text)
+
+    return _write_atomically(path, write)

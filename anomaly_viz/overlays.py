@@ -229,7 +229,9 @@ def heatmap_rgba(
     return out if is_batch else out[0]
 
 
-def reference_colours(scores: np.ndarray, size: tuple[int, int], fit: Any, table: np.ndarray):
+def reference_colours(
+    scores: np.ndarray, size: tuple[int, int], fit: Any, table: np.ndarray
+) -> np.ndarray:
     """The heatmap colours of a checked map at `size`, as the docs write them.
 
     ``table[quantize(fit(resize_bilinear(scores, size)), N)]``: resize the

@@ -22,6 +22,9 @@ from .resize import resize_nearest
 __all__ = ["TITLES", "comparison_figure"]
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colorbar import Colorbar
+    from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
 
 TITLES = {
@@ -33,7 +36,9 @@ TITLES = {
 }
 
 
-def _add_colorbar(figure: Figure, ax: object, fit: Normalization, cmap: object, label: str):
+def _add_colorbar(
+    figure: Figure, ax: Axes, fit: Normalization, cmap: Colormap, label: str
+) -> Colorbar:
     """A colorbar in display-score units, coloured exactly as `fit` colours."""
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
@@ -41,7 +46,9 @@ def _add_colorbar(figure: Figure, ax: object, fit: Normalization, cmap: object, 
     class FittedNorm(Normalize):
         """Display scores to [0, 1] through `fit` (for the non-linear sigmoid)."""
 
-        def __call__(self, value, clip=None):
+        def __call__(  # type: ignore[override]  # matplotlib's overloads, one behaviour
+            self, value: ArrayLike, clip: bool | None = None
+        ) -> np.ma.MaskedArray:
             data = np.ma.asarray(value, dtype=np.float64)
             values = fit.from_display(data.filled(np.nan))
             return np.ma.masked_array(values, mask=np.ma.getmaskarray(data))
@@ -54,7 +61,7 @@ def _add_colorbar(figure: Figure, ax: object, fit: Normalization, cmap: object, 
     from matplotlib.ticker import MaxNLocator
 
     high = high if high > low else low + 1.0
-    ticks = MaxNLocator(nbins=6).tick_values(low, high)
+    ticks = np.asarray(MaxNLocator(nbins=6).tick_values(low, high))
     # Explicit boundaries keep the axis linear in scores while each band takes
     # the colour of sigmoid(score).
     return figure.colorbar(
@@ -206,16 +213,16 @@ def comparison_figure(
         "mask": _mask_panel(mask, "mask", size, scores.shape),
         "ground_truth": _mask_panel(ground_truth, "ground_truth", size, scores.shape),
     }
-    panels = {key: picture for key, picture in panels.items() if picture is not None}
+    shown = {key: picture for key, picture in panels.items() if picture is not None}
 
     height, width = size
     figure = plt.figure(
-        figsize=(panel_size * width / height * len(panels) + 1.0, panel_size + 0.6),
+        figsize=(panel_size * width / height * len(shown) + 1.0, panel_size + 0.6),
         layout="constrained",
     )
-    axes = figure.subplots(1, len(panels), squeeze=False)[0]
+    axes = figure.subplots(1, len(shown), squeeze=False)[0]
     extent = (0, width, height, 0)
-    for ax, (key, picture) in zip(axes, panels.items(), strict=True):
+    for ax, (key, picture) in zip(axes, shown.items(), strict=True):
         if picture.ndim == 2:  # a mask
             ax.imshow(picture, cmap="gray", vmin=0, vmax=1, extent=extent, interpolation="nearest")
         else:

@@ -356,7 +356,7 @@ def compute_mask(
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     out = np.empty(maps.shape, np.uint8)
     for index, scores in enumerate(maps):
-        high = threshold_otsu(scores) if threshold == "otsu" else threshold
+        high = threshold_otsu(scores) if isinstance(threshold, str) else threshold
         if low_threshold is None:
             mask = threshold_mask(scores, high)
         else:
