@@ -10,6 +10,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.doctest",
+    "sphinx.ext.viewcode",  # the [source] link beside each function: its reference code
     "numpydoc",
 ]
 exclude_patterns = ["_build"]
