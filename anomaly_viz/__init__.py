@@ -35,7 +35,7 @@ from .post_process import anomaly_map_to_color_map, compute_mask, superimpose_an
 from .regions import Region, label_regions, masks_to_boxes, measure_regions, remove_small_regions
 from .resize import resize_bilinear, resize_nearest
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the only place the version is written; pyproject.toml reads it
 
 __all__ = [
     "Normalization",
