@@ -140,3 +140,19 @@ def test_version_is_written_once():
     assert 'version = { attr = "anomaly_viz.__version__" }' in pyproject
     init = (ROOT / "anomaly_viz" / "__init__.py").read_text()
     assert re.findall(r"^__version__ = \"(.+?)\"", init, re.MULTILINE) == [anomaly_viz.__version__]
+
+
+def test_contributing_installs_declared_extras_and_names_cis_mypy_switch():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    section = re.search(
+        r"^\[project\.optional-dependencies\]\n(.*?)^\[", pyproject, re.MULTILINE | re.DOTALL
+    ).group(1)
+    declared = set(re.findall(r"^(\w+) = \[", section, re.MULTILINE))
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    install = re.search(r'^\$ python -m pip install -e "\.\[(.+)\]"$', contributing, re.MULTILINE)
+    assert install, "CONTRIBUTING.md has no install command"
+    assert set(install.group(1).split(",")) <= declared
+    assert (
+        ".ci/mypy-enforced" in contributing
+        and ".ci/mypy-enforced" in (ROOT / ".ci/run").read_text()
+    )
