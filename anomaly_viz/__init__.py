@@ -22,7 +22,7 @@ from .regions import Region, label_regions, masks_to_boxes, measure_regions, rem
 from .resize import resize_bilinear, resize_nearest
 from .thresholds import apply_hysteresis_threshold, threshold_otsu
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the only place the version is written; pyproject.toml reads it
 
 __all__ = [
     "Normalization",

@@ -1,5 +1,6 @@
 """The package as a user meets it: import, README snippet, examples."""
 
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -9,6 +10,8 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
+
+import anomaly_viz
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -113,3 +116,43 @@ def test_pictures_in_the_docs_exist_and_come_from_the_examples():
     assert referenced, "no pictures referenced"
     for name in referenced - {"demo_figure.png"}:  # that one is `anomaly-viz demo`'s figure.png
         assert f'"{name}"' in sources, f"{name} is not written by any example"
+
+
+def test_version_is_the_installed_distributions():
+    installed = importlib.metadata.version("anomaly_viz")
+    assert anomaly_viz.__version__ == installed, "reinstall: python -m pip install -e ."
+
+
+def test_command_line_prints_the_version(tmp_path):
+    script = Path(sys.executable).with_name("anomaly-viz")
+    result = subprocess.run(
+        [str(script), "--version"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"anomaly-viz {anomaly_viz.__version__}\n"
+
+
+def test_version_is_written_once():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    project = re.search(r"^\[project\]\n(.*?)^\[", pyproject, re.MULTILINE | re.DOTALL).group(1)
+    assert re.search(r'^dynamic = \[.*"version".*\]$', project, re.MULTILINE)
+    assert not re.search(r"^version\s*=", project, re.MULTILINE)
+    assert 'version = { attr = "anomaly_viz.__version__" }' in pyproject
+    init = (ROOT / "anomaly_viz" / "__init__.py").read_text()
+    assert re.findall(r"^__version__ = \"(.+?)\"", init, re.MULTILINE) == [anomaly_viz.__version__]
+
+
+def test_contributing_installs_declared_extras_and_names_cis_mypy_switch():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    section = re.search(
+        r"^\[project\.optional-dependencies\]\n(.*?)^\[", pyproject, re.MULTILINE | re.DOTALL
+    ).group(1)
+    declared = set(re.findall(r"^(\w+) = \[", section, re.MULTILINE))
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    install = re.search(r'^\$ python -m pip install -e "\.\[(.+)\]"$', contributing, re.MULTILINE)
+    assert install, "CONTRIBUTING.md has no install command"
+    assert set(install.group(1).split(",")) <= declared
+    assert (
+        ".ci/mypy-enforced" in contributing
+        and ".ci/mypy-enforced" in (ROOT / ".ci/run").read_text()
+    )
