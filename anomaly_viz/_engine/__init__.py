@@ -1,0 +1,1 @@
+"""The engine: fast paths chosen automatically, each giving the reference's bytes."""
