@@ -39,7 +39,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._engine import normalization as _engine
+from . import _engine
+from ._engine import normalization as _engine_normalization
 from ._validate import (
     _as_array,
     check_bool,
@@ -721,8 +722,9 @@ outlier_perc=None)
         """Colour-table indices, ``quantize(self(scores), levels)``.
 
         For the linear kinds on the score itself, the engine
-        (:func:`anomaly_viz._engine.normalization.linear_indices`) computes
-        the same indices in fewer passes.
+        (:func:`anomaly_viz._engine.normalization.linear_indices`, while
+        ``anomaly_viz._engine.ENABLED``) computes the same indices in fewer
+        passes.
 
         Parameters
         ----------
@@ -751,12 +753,12 @@ outlier_perc=None)
         levels = check_positive_int(levels, "levels")
         array = _as_scores(scores)
         fitted = self._fitted_to(array)
-        if fitted.kind != "sigmoid" and fitted.label == "score":
+        if _engine.ENABLED and fitted.kind != "sigmoid" and fitted.label == "score":
             assert fitted.low is not None and fitted.high is not None  # fitted
             if fitted.low < fitted.high:
                 work, factor, offset, span = _linear_terms(array.dtype, fitted.low, fitted.high)
                 if work == array.dtype and factor == 1.0:  # else a range at the float limits
-                    return _engine.linear_indices(array, offset, span, levels)
+                    return _engine_normalization.linear_indices(array, offset, span, levels)
         return quantize(fitted._from_display(_display(array, fitted.sign)), levels)
 
     def inverse(self, values: ArrayLike) -> np.ndarray:

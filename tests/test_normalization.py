@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import any_dtype_maps, score_maps, shapes_2d
 
+from anomaly_viz import _engine
 from anomaly_viz.normalization import (
     KINDS,
     SIGNS,
@@ -638,6 +639,19 @@ def reference_indices(spec, scores, levels):
     return quantize(spec(scores), levels)
 
 
+def both_paths(spec, scores, levels):
+    """``spec.quantized`` with the engine (the default) and without it, as a pair."""
+    original = _engine.ENABLED
+    try:
+        _engine.ENABLED = True
+        fast = spec.quantized(scores, levels)
+        _engine.ENABLED = False
+        plain = spec.quantized(scores, levels)
+    finally:
+        _engine.ENABLED = original
+    return fast, plain
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @given(
     scores=score_maps(finite=False, dtypes=(np.float32, np.float64)),
@@ -652,10 +666,10 @@ def test_quantized_equals_quantize_of_the_values(kind, scores, levels, sign):
     else:
         spec = Normalization(kind)
     fitted = spec.fit(scores)
-    np.testing.assert_array_equal(
-        fitted.quantized(scores, levels), reference_indices(fitted, scores, levels)
-    )
-    np.testing.assert_array_equal(spec.quantized(scores, levels), fitted.quantized(scores, levels))
+    fast, plain = both_paths(fitted, scores, levels)
+    np.testing.assert_array_equal(fast, reference_indices(fitted, scores, levels))
+    np.testing.assert_array_equal(plain, fast)
+    np.testing.assert_array_equal(spec.quantized(scores, levels), fast)
 
 
 @st.composite
@@ -681,9 +695,9 @@ def table_boundaries(draw):
 def test_engine_equals_reference_at_table_boundaries(case):
     scores, low, high, levels = case
     for spec in (Normalization("range", low, high), Normalization().fit(scores)):
-        np.testing.assert_array_equal(
-            spec.quantized(scores, levels), reference_indices(spec, scores, levels)
-        )
+        fast, plain = both_paths(spec, scores, levels)
+        np.testing.assert_array_equal(fast, reference_indices(spec, scores, levels))
+        np.testing.assert_array_equal(fast, plain)
 
 
 @given(
@@ -696,9 +710,9 @@ def test_engine_equals_reference_on_constant_maps(dtype, value, shape, levels):
     scores = np.full(shape, value, dtype)
     scores.flat[0] = np.nan
     for spec in (Normalization(), Normalization("range", value - 1.0, value + 1.0)):
-        np.testing.assert_array_equal(
-            spec.quantized(scores, levels), reference_indices(spec.fit(scores), scores, levels)
-        )
+        fast, plain = both_paths(spec, scores, levels)
+        np.testing.assert_array_equal(fast, reference_indices(spec.fit(scores), scores, levels))
+        np.testing.assert_array_equal(fast, plain)
 
 
 def test_engine_is_the_path_taken_for_linear_kinds(monkeypatch):
@@ -713,4 +727,7 @@ def test_engine_is_the_path_taken_for_linear_kinds(monkeypatch):
     Normalization("sigmoid").quantized(scores, 4)  # non-linear: the reference
     Normalization("signed", sign="negative").quantized(scores, 4)  # -x: the reference
     Normalization("range", 0.0, 1e39).quantized(scores, 4)  # beyond float32: the reference
+    assert len(calls) == 1
+    monkeypatch.setattr(_engine, "ENABLED", False)
+    np.testing.assert_array_equal(Normalization().quantized(scores, 4), [0, 2, 3, 4])
     assert len(calls) == 1

@@ -1,1 +1,20 @@
-"""The engine: fast paths chosen automatically, each giving the reference's bytes."""
+"""The engine: the same results as the reference code, faster.
+
+Every stage of the package exists once as plain, readable NumPy/SciPy in
+its public module (what the docs teach and link to) and, where speed
+matters, once here. The public functions choose the engine automatically
+while :data:`ENABLED` is true; with it false they run the reference code.
+The two must give the same bytes: ``tests/test_engine.py`` runs every
+public path both ways with hypothesis, block sizes made small so that
+blocks, chunks and tables are crossed.
+
+What lives here: work in blocks of rows (:mod:`.blocks`), colours stored
+four bytes at a time (:mod:`.colour`), blends looked up in a table of
+byte pairs (:mod:`.blend`), square morphology as separable shifted ANDs
+and ORs (:mod:`.morphology`), resizing row block by row block
+(:mod:`.resize`), and the per-map pipeline that strings them together
+(:mod:`.pipeline`).
+"""
+
+#: Whether the public functions use the engine (tests switch it off to run the reference).
+ENABLED = True

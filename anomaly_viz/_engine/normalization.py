@@ -1,10 +1,10 @@
 """Engine for :mod:`anomaly_viz.normalization`: colour-table indices in one array.
 
 Not the reference. :meth:`anomaly_viz.normalization.Normalization.quantized`
-calls :func:`linear_indices` for the linear kinds on the score itself, where
-it gives exactly ``quantize(rescale(x), levels)``: the reference's indices,
-byte for byte (the tests check it), with one float array instead of two and
-one clip instead of two.
+calls :func:`linear_indices` (while :data:`anomaly_viz._engine.ENABLED`) for
+the linear kinds on the score itself, where it gives exactly the reference's
+``quantize(spec(x), levels)``, byte for byte (``tests/test_normalization.py``
+checks it), with one float array instead of two and one clip instead of two.
 """
 
 from __future__ import annotations
