@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import shapes_2d
 
-from anomaly_viz import anomaly_map_to_color_map, lookup_table
+from anomaly_viz import lookup_table
 from anomaly_viz.normalization import Normalization, quantize
+from anomaly_viz.post_process import anomaly_map_to_color_map
 
 BIG64 = float(np.finfo(np.float64).max)  # 1.797e308
 BIG32 = float(np.finfo(np.float32).max)  # 3.403e38
