@@ -1,7 +1,7 @@
 """Anomaly maps to heatmaps, overlays, masks and regions, in pure NumPy/SciPy.
 
 One name per idea at the top level; each stage also has its own module
-(:mod:`~anomaly_viz.normalize`, :mod:`~anomaly_viz.colormap`,
+(:mod:`~anomaly_viz.normalization`, :mod:`~anomaly_viz.colormap`,
 :mod:`~anomaly_viz.resize`, :mod:`~anomaly_viz.blending`,
 :mod:`~anomaly_viz.overlays`, :mod:`~anomaly_viz.thresholds`,
 :mod:`~anomaly_viz.morphology`, :mod:`~anomaly_viz.regions`,
@@ -14,7 +14,7 @@ from .blending import blend
 from .colormap import apply_colormap, lookup_table
 from .draw import draw_boxes, draw_contours, draw_masks, fill_mask
 from .morphology import open_by_reconstruction, open_close, open_disk
-from .normalize import Normalization
+from .normalization import Normalization
 from .overlays import heatmap_rgba, overlay
 from .plot import comparison_figure
 from .post_process import compute_mask

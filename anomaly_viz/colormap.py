@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from . import _engine
 from ._engine.colour import colors_at
 from ._validate import _as_array
-from .normalize import quantize
+from .normalization import quantize
 
 __all__ = [
     "DEFAULT_COLORMAP",

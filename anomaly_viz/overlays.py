@@ -1,7 +1,7 @@
 """Every way to lay an anomaly map over an image, from one entry point.
 
 The steps, each a function of its own module: fit a normalisation on the
-map as the model produced it (:func:`~anomaly_viz.normalize.fit_normalization`),
+map as the model produced it (:meth:`~anomaly_viz.normalization.Normalization.fit`),
 resize the *scores* to the image (:func:`~anomaly_viz.resize.resize_bilinear`),
 normalise them to [0, 1], look up their colours
 (:mod:`~anomaly_viz.colormap`), and combine them with the image in one of
@@ -20,21 +20,27 @@ from ._engine import pipeline
 from ._engine.blocks import plain_rows, rgb_rows
 from .blending import MODES, mode_weights, weighted_sum
 from .colormap import ColormapLike, lookup_table
-from .normalize import fit_normalization, quantize
+from .normalization import Normalization, as_normalization, quantize
 from .resize import resize_bilinear
 
-__all__ = ["default_colormap", "heatmap_rgba", "overlay", "reference_colours", "reference_overlay"]
+__all__ = [
+    "default_colormap",
+    "heatmap_rgba",
+    "overlay",
+    "overlay_checked",
+    "reference_colours",
+    "reference_overlay",
+]
 
 ALL = slice(None)
 
 
-def default_colormap(
-    colormap: ColormapLike | None, normalization: str | None, sign: str
-) -> ColormapLike:
+def default_colormap(colormap: ColormapLike | None, normalization: Normalization) -> ColormapLike:
     """``"jet"``, or the diverging ``"coolwarm"`` for signed maps centred on zero."""
     if colormap is not None:
         return colormap
-    return "coolwarm" if normalization == "signed" and sign == "all" else "jet"
+    signed = normalization.kind == "signed" and normalization.sign == "all"
+    return "coolwarm" if signed else "jet"
 
 
 def overlay(
@@ -45,12 +51,7 @@ def overlay(
     alpha: float | None = None,
     gamma: float = 0,
     colormap: ColormapLike | None = None,
-    normalization: str | None = None,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    percentiles: tuple[float, float] | None = None,
-    sign: str = "all",
-    outlier_perc: float | None = None,
+    normalization: str | Normalization = "minmax",
     threshold: float | None = None,
 ) -> np.ndarray:
     """Lay an anomaly map over an image, in one of four modes.
@@ -94,11 +95,14 @@ def overlay(
     gamma : float, default 0
         Added to every channel; finite.
     colormap : str or matplotlib.colors.Colormap, optional
-        Default ``"jet"``, or ``"coolwarm"`` for ``normalization="signed"``
-        with ``sign="all"``.
-    normalization, vmin, vmax, percentiles, sign, outlier_perc
-        How scores become ``v``; see
-        :func:`anomaly_viz.normalize.fit_normalization` (default min-max).
+        Default ``"jet"``, or ``"coolwarm"`` for a ``"signed"``
+        normalisation with ``sign="all"``.
+    normalization : str or Normalization, default "minmax"
+        How scores become ``v``: a kind's name, or a
+        :class:`~anomaly_viz.normalization.Normalization`. An unfitted one
+        is fitted to each map as the model produced it (before resizing);
+        a fitted one is a scale shared by every map, e.g.
+        ``Normalization("range", low=0, high=1)``.
     threshold : float, optional
         Pixels whose score is at or below it (or NaN) show the plain image.
 
@@ -137,23 +141,35 @@ def overlay(
     gamma = _validate.check_finite(gamma, "gamma")
     if threshold is not None:
         threshold = _validate.check_real(threshold, "threshold")
-    options = {
-        "normalization": normalization,
-        "vmin": vmin,
-        "vmax": vmax,
-        "percentiles": percentiles,
-        "sign": sign,
-        "outlier_perc": outlier_perc,
-    }
+    spec = as_normalization(normalization)
+    table = lookup_table(default_colormap(colormap, spec))
+    return overlay_checked(image, anomaly_map, mode, alpha, gamma, table, spec, threshold)
+
+
+def overlay_checked(
+    image: ArrayLike,
+    anomaly_map: ArrayLike,
+    mode: str,
+    alpha: float,
+    gamma: float,
+    table: np.ndarray,
+    normalization: Normalization,
+    threshold: float | None,
+) -> np.ndarray:
+    """:func:`overlay` once its options are checked (the arrays are checked here).
+
+    For the functions that check the options their own way
+    (:func:`~anomaly_viz.post_process.superimpose_anomaly_map`), so that
+    nothing is checked twice on one call.
+    """
     maps, map_batch = _validate.as_score_maps(anomaly_map)
     images, image_batch = _validate.as_images(image)
     count = _validate.check_batch(len(maps), len(images))
-    table = lookup_table(default_colormap(colormap, normalization, sign))
     size = images.shape[1:3]
     out = np.empty((count, *size, 3), np.uint8)
     for index in range(count):
         scores, photo = maps[index % len(maps)], images[index % len(images)]
-        fit = fit_normalization(scores, **options)
+        fit = normalization.fit(scores)
         arguments = (photo, scores, fit, table, mode, alpha, gamma, threshold)
         if _engine.ENABLED:
             pipeline.overlay_into(out[index], *arguments)
@@ -167,12 +183,7 @@ def heatmap_rgba(
     *,
     size: tuple[int, int] | None = None,
     colormap: ColormapLike | None = None,
-    normalization: str | None = None,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    percentiles: tuple[float, float] | None = None,
-    sign: str = "all",
-    outlier_perc: float | None = None,
+    normalization: str | Normalization = "minmax",
 ) -> np.ndarray:
     """A heatmap whose alpha channel is the normalised score.
 
@@ -186,7 +197,7 @@ def heatmap_rgba(
         Scores of any real dtype.
     size : tuple of int, optional
         ``(height, width)`` to resize the scores to (an image's size).
-    colormap, normalization, vmin, vmax, percentiles, sign, outlier_perc
+    colormap, normalization
         As in :func:`overlay`.
 
     Returns
@@ -206,20 +217,13 @@ def heatmap_rgba(
             [255, 255, 255, 255],
             [  0,   0,   0,   0]]], dtype=uint8)
     """
-    options = {
-        "normalization": normalization,
-        "vmin": vmin,
-        "vmax": vmax,
-        "percentiles": percentiles,
-        "sign": sign,
-        "outlier_perc": outlier_perc,
-    }
+    spec = as_normalization(normalization)
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     size = maps.shape[1:3] if size is None else _validate.check_shape(size, "size")
-    table = lookup_table(default_colormap(colormap, normalization, sign))
+    table = lookup_table(default_colormap(colormap, spec))
     out = np.empty((len(maps), *size, 4), np.uint8)
     for index, scores in enumerate(maps):
-        fit = fit_normalization(scores, **options)
+        fit = spec.fit(scores)
         if _engine.ENABLED:
             pipeline.rgba_into(out[index], scores, fit, table)
         else:

@@ -15,7 +15,7 @@ from . import _engine, _validate
 from ._engine import pipeline
 from ._engine.blocks import plain_rows
 from .colormap import ColormapLike, get_colormap, lookup_table
-from .normalize import Normalization, fit_normalization
+from .normalization import Normalization, as_normalization
 from .overlays import default_colormap, overlay, reference_colours
 from .resize import resize_nearest
 
@@ -53,8 +53,10 @@ def _add_colorbar(
             values = fit.from_display(data.filled(np.nan))
             return np.ma.masked_array(values, mask=np.ma.getmaskarray(data))
 
+    if fit.low is None or fit.high is None:
+        raise ValueError("the colorbar needs a fitted normalization")
     low, high = fit.low, fit.high
-    if fit.normalization != "sigmoid":  # linear: matplotlib's norm, up to float rounding
+    if fit.kind != "sigmoid":  # linear: matplotlib's norm, up to float rounding
         return figure.colorbar(
             ScalarMappable(norm=Normalize(low, high), cmap=cmap), ax=ax, label=label, shrink=0.8
         )
@@ -110,12 +112,7 @@ def comparison_figure(
     alpha: float | None = None,
     gamma: float = 0,
     colormap: ColormapLike | None = None,
-    normalization: str | None = None,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    percentiles: tuple[float, float] | None = None,
-    sign: str = "all",
-    outlier_perc: float | None = None,
+    normalization: str | Normalization = "minmax",
     threshold: float | None = None,
     titles: dict[str, str] | None = None,
     score_label: str = "anomaly score",
@@ -139,8 +136,7 @@ def comparison_figure(
         A predicted mask and the true one (non-zero is True); each adds a
         panel. A mask of the map's size is scaled to the image's by nearest
         neighbour.
-    mode, alpha, gamma, colormap, normalization, vmin, vmax, percentiles, sign, outlier_perc
-    threshold
+    mode, alpha, gamma, colormap, normalization, threshold
         As in :func:`~anomaly_viz.overlays.overlay`.
     titles : dict, optional
         Panel titles replacing the defaults ``TITLES``; keys ``"image"``,
@@ -182,16 +178,9 @@ def comparison_figure(
         raise _validate.not_a_batch("image", np.shape(image))
     panel_titles = {**TITLES, **(titles or {})}
     size = images.shape[1:3]
-    fit = fit_normalization(
-        scores,
-        normalization,
-        vmin=vmin,
-        vmax=vmax,
-        percentiles=percentiles,
-        sign=sign,
-        outlier_perc=outlier_perc,
-    )
-    cmap = get_colormap(default_colormap(colormap, normalization, sign))
+    spec = as_normalization(normalization)
+    fit = spec.fit(scores)
+    cmap = get_colormap(default_colormap(colormap, spec))
     panels = {
         "image": plain_rows(images[0], slice(None)),
         "heatmap": _heatmap_panel(scores, size, fit, lookup_table(cmap)),
@@ -202,12 +191,7 @@ def comparison_figure(
             alpha=alpha,
             gamma=gamma,
             colormap=cmap,
-            normalization=normalization,
-            vmin=vmin,
-            vmax=vmax,
-            percentiles=percentiles,
-            sign=sign,
-            outlier_perc=outlier_perc,
+            normalization=fit,
             threshold=threshold,
         ),
         "mask": _mask_panel(mask, "mask", size, scores.shape),

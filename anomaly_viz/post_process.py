@@ -33,19 +33,12 @@ from . import _engine, _validate
 from ._engine import pipeline
 from .colormap import ColormapLike, lookup_table
 from .morphology import open_by_reconstruction, open_close, open_disk
-from .normalize import fit_normalization
-from .overlays import overlay, reference_colours
+from .normalization import from_anomalib
+from .overlays import overlay_checked, reference_colours
 from .regions import remove_small_objects
 from .thresholds import apply_hysteresis_threshold, threshold_mask, threshold_otsu
 
 __all__ = ["CLEANINGS", "anomaly_map_to_color_map", "compute_mask", "superimpose_anomaly_map"]
-
-
-def _normalization(normalize: bool, vmin: float | None, vmax: float | None) -> str:
-    """anomalib's ``normalize`` flag as a named normalisation; vmin/vmax win."""
-    if vmin is not None or vmax is not None:
-        return "range"
-    return "minmax" if _validate.check_bool(normalize, "normalize") else "clip"
 
 
 def anomaly_map_to_color_map(
@@ -123,13 +116,12 @@ def anomaly_map_to_color_map(
     array([[127,   0,   0],
            [127,   0,   0]], dtype=uint8)
     """
-    _validate.check_bool(normalize, "normalize")
-    normalization = _normalization(normalize, vmin, vmax)
+    normalization = from_anomalib(normalize, vmin, vmax)
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     table = lookup_table(colormap)
     out = np.empty((*maps.shape, 3), np.uint8)
     for index, scores in enumerate(maps):
-        fit = fit_normalization(scores, normalization, vmin=vmin, vmax=vmax)
+        fit = normalization.fit(scores)
         if _engine.ENABLED:
             pipeline.colours_into(out[index], scores, fit, table)
         else:
@@ -221,18 +213,11 @@ def superimpose_anomaly_map(
     ...                         alpha=1.0, colormap="gray")[0, :, 0]
     array([  0,  64, 192, 255], dtype=uint8)
     """
-    _validate.check_bool(normalize, "normalize")
-    return overlay(
-        image,
-        anomaly_map,
-        "blend",
-        alpha=_validate.check_alpha(alpha),
-        gamma=gamma,
-        colormap=colormap,
-        normalization=_normalization(normalize, vmin, vmax),
-        vmin=vmin,
-        vmax=vmax,
-    )
+    normalization = from_anomalib(normalize, vmin, vmax)
+    alpha = _validate.check_alpha(alpha)
+    gamma = _validate.check_finite(gamma, "gamma")
+    table = lookup_table(colormap)
+    return overlay_checked(image, anomaly_map, "blend", alpha, gamma, table, normalization, None)
 
 
 CLEANINGS = ("open_close", "anomalib", "reconstruction")

@@ -12,7 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from anomaly_viz import compute_mask, overlay
+from anomaly_viz import Normalization, compute_mask, overlay
 
 SCRIPT = Path(sys.executable).with_name("anomaly-viz")
 
@@ -97,7 +97,9 @@ def test_overlay_fixed_range_and_threshold(files):
     result = run("overlay", folder / "photo.png", folder / "scores.npy", "-o", folder / "out.png",
                  "--vmin", "0", "--vmax", "2", "--threshold", "0.5", "--gamma", "5")  # fmt: skip
     assert result.returncode == 0, result.stderr
-    expected = overlay(image, scores, vmin=0, vmax=2, threshold=0.5, gamma=5)
+    expected = overlay(
+        image, scores, normalization=Normalization("range", low=0, high=2), threshold=0.5, gamma=5
+    )
     np.testing.assert_array_equal(iio.imread(folder / "out.png"), expected)
 
 
@@ -108,7 +110,7 @@ def test_overlay_signed_with_captums_outlier_rule(files):
     result = run("overlay", folder / "photo.png", folder / "signed.npy", "-o", folder / "out.png",
                  "--normalization", "signed", "--outlier-perc", "10")  # fmt: skip
     assert result.returncode == 0, result.stderr
-    expected = overlay(image, signed, normalization="signed", outlier_perc=10)
+    expected = overlay(image, signed, normalization=Normalization("signed", outlier_perc=10))
     np.testing.assert_array_equal(iio.imread(folder / "out.png"), expected)
     assert not np.array_equal(expected, overlay(image, signed, normalization="signed"))
 

@@ -78,25 +78,32 @@ def images(draw, shape):
 
 normalizations = st.sampled_from(
     [
-        {},
-        {"normalization": "clip"},
-        {"normalization": "percentile", "percentiles": (5, 90)},
-        {"normalization": "sigmoid"},
-        {"normalization": "signed"},
-        {"normalization": "signed", "sign": "negative"},
-        {"vmin": -1.0, "vmax": 3.0},
+        av.Normalization(),
+        av.Normalization("clip"),
+        av.Normalization("percentile", percentiles=(5, 90)),
+        av.Normalization("sigmoid"),
+        av.Normalization("signed"),
+        av.Normalization("signed", sign="negative"),
+        av.Normalization("signed", outlier_perc=20),
+        av.Normalization("range", low=-1.0, high=3.0),
     ]
 )
 
 
-@given(scores=maps(), options=normalizations, colormap=st.sampled_from(["jet", "gray", "tab10"]))
-def test_heatmap(scores, options, colormap):
-    vmin, vmax = options.get("vmin"), options.get("vmax")
-    normalize = options.get("normalization") != "clip"
+@given(
+    scores=maps(),
+    normalization=normalizations,
+    colormap=st.sampled_from(["jet", "gray", "tab10"]),
+)
+def test_heatmap(scores, normalization, colormap):
+    fixed = normalization.kind == "range"
+    vmin, vmax = (normalization.low, normalization.high) if fixed else (None, None)
+    normalize = normalization.kind != "clip"
     assert_same(
         anomaly_map_to_color_map, scores, normalize, colormap=colormap, vmin=vmin, vmax=vmax
     )
-    assert_same(av.heatmap_rgba, scores, size=(7, 11), colormap=colormap, **options)
+    rgba_options = {"size": (7, 11), "colormap": colormap, "normalization": normalization}
+    assert_same(av.heatmap_rgba, scores, **rgba_options)
 
 
 @given(
@@ -104,15 +111,22 @@ def test_heatmap(scores, options, colormap):
     mode=st.sampled_from(["blend", "alpha", "gray", "multiply"]),
     alpha=st.sampled_from([None, 0.0, 0.3, 0.4, 0.5, 1.0]),
     gamma=st.sampled_from([0.0, 10.0, -20.5]),
-    options=normalizations,
+    normalization=normalizations,
     threshold=st.sampled_from([None, 0.0, 2.5]),
 )
-def test_overlay(data, mode, alpha, gamma, options, threshold):
+def test_overlay(data, mode, alpha, gamma, normalization, threshold):
     scores = data.draw(maps())
     shape = data.draw(st.sampled_from([scores.shape, (13, 6), (5, 17), (1, 1)]))
     image = data.draw(images(shape))
     assert_same(
-        av.overlay, image, scores, mode, alpha=alpha, gamma=gamma, threshold=threshold, **options
+        av.overlay,
+        image,
+        scores,
+        mode,
+        alpha=alpha,
+        gamma=gamma,
+        threshold=threshold,
+        normalization=normalization,
     )
 
 

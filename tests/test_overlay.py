@@ -7,10 +7,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import score_maps, shapes_2d, uint8_images
 
+from anomaly_viz import Normalization
 from anomaly_viz._engine import blocks as _blocks
 from anomaly_viz.blending import MODES
 from anomaly_viz.colormap import lookup_table
-from anomaly_viz.normalize import normalize_minmax
+from anomaly_viz.normalization import normalize
 from anomaly_viz.overlays import heatmap_rgba, overlay
 from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 from anomaly_viz.resize import resize_bilinear
@@ -27,7 +28,7 @@ def as_rgb(image):
 
 def reference(image, scores, mode, alpha, gamma=0.0, colormap="jet"):
     """Each mode's formula written out in float64."""
-    v = normalize_minmax(scores).astype(np.float64)
+    v = normalize(scores).astype(np.float64)
     heat = anomaly_map_to_color_map(scores, colormap=colormap).astype(np.float64)
     v0 = np.nan_to_num(v, nan=0.0)[..., None]
     photo = as_rgb(image).astype(np.float64)
@@ -65,7 +66,7 @@ def test_alpha_zero_returns_the_image_in_every_mode(mode, pair):
 def test_alpha_mode_with_a_zero_map_returns_the_image(image, normalization):
     zero = np.zeros(image.shape[:2])
     sign = {"sign": "positive"} if normalization == "signed" else {}
-    result = overlay(image, zero, "alpha", normalization=normalization, **sign)
+    result = overlay(image, zero, "alpha", normalization=Normalization(normalization, **sign))
     np.testing.assert_array_equal(result, as_rgb(image))
 
 
@@ -102,7 +103,9 @@ def test_scores_resized_before_normalising_and_colouring(mode):
     image = rng.integers(0, 256, (18, 10, 3), dtype=np.uint8)
     low, high = scores.min(), scores.max()
     resized = resize_bilinear(scores, (18, 10))
-    expected = overlay(image, resized, mode, vmin=low, vmax=high)
+    expected = overlay(
+        image, resized, mode, normalization=Normalization("range", low=low, high=high)
+    )
     np.testing.assert_array_equal(overlay(image, scores, mode), expected)
 
 
@@ -154,7 +157,7 @@ def test_float_image_equals_the_formula_on_255_times_it(mode, pair, alpha, gamma
     scores, image = pair
     result = overlay(image, scores, mode, alpha=alpha, gamma=gamma)
     photo = as_rgb(image).astype(np.float64) * 255.0
-    v = np.nan_to_num(normalize_minmax(scores).astype(np.float64), nan=0.0)[..., None]
+    v = np.nan_to_num(normalize(scores).astype(np.float64), nan=0.0)[..., None]
     heat = anomaly_map_to_color_map(scores).astype(np.float64)
     total = {
         "blend": alpha * heat + (1 - alpha) * photo,
@@ -213,7 +216,7 @@ def test_rgba_alpha_is_the_normalised_score(scores):
     rgba = heatmap_rgba(scores)
     assert rgba.dtype == np.uint8 and rgba.shape == (*scores.shape, 4)
     np.testing.assert_array_equal(rgba[..., :3], anomaly_map_to_color_map(scores))
-    values = np.nan_to_num(normalize_minmax(scores).astype(np.float64), nan=0.0)
+    values = np.nan_to_num(normalize(scores).astype(np.float64), nan=0.0)
     np.testing.assert_array_equal(rgba[..., 3], np.rint(values * 255))
 
 

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from anomaly_viz import Normalization
 from anomaly_viz.overlays import overlay
 from anomaly_viz.plot import comparison_figure
 from anomaly_viz.post_process import anomaly_map_to_color_map
@@ -82,7 +83,7 @@ def test_uint16_and_float_images_show_as_the_uint8_image(figure_of, wide):
     ("options", "limits"),
     [
         ({}, (3.0, 11.0)),
-        ({"vmin": 0.0, "vmax": 20.0}, (0.0, 20.0)),
+        ({"normalization": Normalization("range", low=0.0, high=20.0)}, (0.0, 20.0)),
         ({"normalization": "signed"}, (-11.0, 11.0)),
         ({"normalization": "sigmoid"}, (3.0, 11.0)),
     ],
@@ -95,7 +96,7 @@ def test_colorbar_in_real_score_units(figure_of, options, limits):
 
 
 def test_colorbar_label_names_the_display_score(figure_of):
-    figure = figure_of(IMAGE, -SCORES, normalization="signed", sign="negative")
+    figure = figure_of(IMAGE, -SCORES, normalization=Normalization("signed", sign="negative"))
     assert figure.axes[-1].get_ylabel() == "anomaly score (-score)"
 
 

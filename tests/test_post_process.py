@@ -13,7 +13,7 @@ import anomaly_viz
 from anomaly_viz import compute_mask, lookup_table, resize_bilinear
 from anomaly_viz import post_process as post_process_module
 from anomaly_viz.colormap import get_colormap
-from anomaly_viz.normalize import normalize_clip, normalize_minmax
+from anomaly_viz.normalization import normalize
 from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 
 # ---------------------------------------------------------------- signatures
@@ -94,17 +94,17 @@ def test_nan_bad_colour_and_infinities():
 
 def test_vmin_vmax_take_precedence_and_share_a_scale():
     scores = np.array([[0.0, 5.0, 10.0]])
-    for normalize in (True, False):
-        result = anomaly_map_to_color_map(scores, normalize, colormap="gray", vmin=0, vmax=20)
+    for flag in (True, False):
+        result = anomaly_map_to_color_map(scores, flag, colormap="gray", vmin=0, vmax=20)
         np.testing.assert_array_equal(result[0, :, 0], [0, 64, 128])
 
 
 @pytest.mark.parametrize("name", ["jet", "viridis", "opencv_jet", "tab20"])
 @given(scores=score_maps(finite=False))
 def test_equals_matplotlib_on_normalised_values(name, scores):
-    expected = get_colormap(name)(normalize_minmax(scores), bytes=True)[..., :3]
+    expected = get_colormap(name)(normalize(scores), bytes=True)[..., :3]
     np.testing.assert_array_equal(anomaly_map_to_color_map(scores, colormap=name), expected)
-    clipped = get_colormap(name)(normalize_clip(scores), bytes=True)[..., :3]
+    clipped = get_colormap(name)(normalize(scores, "clip"), bytes=True)[..., :3]
     np.testing.assert_array_equal(anomaly_map_to_color_map(scores, False, colormap=name), clipped)
 
 

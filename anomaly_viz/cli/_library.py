@@ -5,6 +5,7 @@ module, so that a renamed or moved library function is one edit here.
 """
 
 from .. import __version__
+from .._validate import check_range
 from ..blending import MODES
 from ..datasets import demo_sample
 from ..io import (
@@ -20,7 +21,7 @@ from ..io import (
     write_image,
     write_text,
 )
-from ..normalize import NORMALIZATIONS, SIGNS
+from ..normalization import KINDS, SIGNS, Normalization
 from ..overlays import overlay
 from ..plot import comparison_figure
 from ..post_process import CLEANINGS, anomaly_map_to_color_map, compute_mask
@@ -29,17 +30,19 @@ from ..regions import Region, measure_regions
 __all__ = [
     "CLEANINGS",
     "IMAGE_SUFFIXES",
+    "KINDS",
     "MAX_PIXELS",
     "MODES",
-    "NORMALIZATIONS",
     "NUMPY_MAP_SUFFIXES",
     "RAW_MAP_SUFFIXES",
     "SIGNS",
     "FileProblem",
+    "Normalization",
     "Region",
     "__version__",
     "anomaly_map_to_color_map",
     "check_output_file",
+    "check_range",
     "comparison_figure",
     "compute_mask",
     "demo_sample",

@@ -49,18 +49,27 @@ def _read_map(path: Path, args: argparse.Namespace) -> np.ndarray:
     return _as_2d(path, scores)
 
 
+def _normalization(args: argparse.Namespace) -> library.Normalization:
+    """The one normalisation the options describe; --vmin/--vmax alone mean "range"."""
+    ends = library.check_range(args.vmin, args.vmax)  # None when neither is given
+    kind = args.normalization or ("range" if ends is not None else "minmax")
+    options: dict[str, Any] = {"sign": args.sign}
+    if ends is not None:
+        options["low"], options["high"] = ends
+    if args.percentiles is not None:
+        options["percentiles"] = tuple(args.percentiles)
+    if args.outlier_perc is not None:
+        options["outlier_perc"] = args.outlier_perc
+    return library.Normalization(kind, **options)
+
+
 def _look(args: argparse.Namespace) -> dict[str, Any]:
     """The keywords of the overlay (and figure) that say how the map is shown."""
     return {
         "alpha": args.alpha,
         "gamma": args.gamma,
         "colormap": args.colormap,
-        "normalization": args.normalization,
-        "vmin": args.vmin,
-        "vmax": args.vmax,
-        "percentiles": args.percentiles,
-        "sign": args.sign,
-        "outlier_perc": args.outlier_perc,
+        "normalization": _normalization(args),
         "threshold": args.threshold,
     }
 

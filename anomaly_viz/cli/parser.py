@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import NoReturn
 
-from ._library import CLEANINGS, MAX_PIXELS, MODES, NORMALIZATIONS, SIGNS, __version__
+from ._library import CLEANINGS, KINDS, MAX_PIXELS, MODES, SIGNS, __version__
 
 __all__ = ["PROGRAM", "UsageError", "build_parser"]
 
@@ -91,7 +91,9 @@ def _look_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--alpha", type=float, help="weight of the heatmap (default per mode)")
     group.add_argument("--gamma", type=float, default=0.0, help="added to every channel")
     group.add_argument("--colormap", help="a matplotlib colormap name, or opencv_jet")
-    group.add_argument("--normalization", choices=NORMALIZATIONS, help="default minmax")
+    group.add_argument(
+        "--normalization", choices=KINDS, help="default minmax (range with --vmin/--vmax)"
+    )
     group.add_argument("--vmin", type=float, help="fixed range: score shown coldest")
     group.add_argument("--vmax", type=float, help="fixed range: score shown hottest")
     group.add_argument("--percentiles", type=float, nargs=2, metavar=("LOW", "HIGH"))

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import shapes_2d
 
-from anomaly_viz.normalize import fit_normalization, normalize_scores
+from anomaly_viz.normalization import Normalization
 
 SIGNS = ["all", "positive", "negative", "absolute"]
 
@@ -64,7 +64,7 @@ ATTRIBUTIONS = np.array([-8.0, -2.0, -1.0, 0.0, 1.0, 2.0, 9.0])
     ],
 )
 def test_outlier_perc_known_answers(sign, outlier_perc, scale, expected):
-    fit = fit_normalization(ATTRIBUTIONS, "signed", sign=sign, outlier_perc=outlier_perc)
+    fit = Normalization("signed", sign=sign, outlier_perc=outlier_perc).fit(ATTRIBUTIONS)
     assert fit.high == scale
     assert fit.high == abs(captum_scale(ATTRIBUTIONS, sign, outlier_perc))
     np.testing.assert_array_equal(fit(ATTRIBUTIONS), expected)
@@ -73,8 +73,8 @@ def test_outlier_perc_known_answers(sign, outlier_perc, scale, expected):
 
 def test_outlier_perc_is_not_a_percentile():
     # Magnitudes 0, 1, 1, 2, 2, 8, 9: the 60th percentile is 2; captum's rule gives 8.
-    by_percentile = fit_normalization(ATTRIBUTIONS, "signed", percentiles=(0, 60))
-    by_outlier_rule = fit_normalization(ATTRIBUTIONS, "signed", outlier_perc=40)
+    by_percentile = Normalization("signed", percentiles=(0, 60)).fit(ATTRIBUTIONS)
+    by_outlier_rule = Normalization("signed", outlier_perc=40).fit(ATTRIBUTIONS)
     assert (by_percentile.high, by_outlier_rule.high) == (2.0, 8.0)
 
 
@@ -84,24 +84,24 @@ def test_outlier_perc_follows_captums_arithmetic_in_the_maps_float_type(dtype, s
     # 14 * 0.01 * 50: 7.000000000000001 in float64 (so 7 is reached only at 14), 7 in float32.
     attributions = np.array([2.0, 7.0, 5.0], dtype)
     assert captum_scale(attributions, "absolute", 50) == scale
-    assert fit_normalization(attributions, "signed", sign="absolute", outlier_perc=50).high == scale
+    assert Normalization("signed", sign="absolute", outlier_perc=50).fit(attributions).high == scale
 
 
 def test_outlier_perc_ends():
     # 0: the largest magnitude (captum's target can round above the total); 100: the smallest
     # non-zero one (captum would take a zero and fail dividing by it).
     attributions = np.array([0.0, 3.0, -1.0, 0.5, 2.0])
-    assert fit_normalization(attributions, "signed", outlier_perc=0).high == 3.0
-    assert fit_normalization(attributions, "signed", outlier_perc=100).high == 0.5
+    assert Normalization("signed", outlier_perc=0).fit(attributions).high == 3.0
+    assert Normalization("signed", outlier_perc=100).fit(attributions).high == 0.5
 
 
 def test_outlier_perc_without_magnitudes_or_with_non_finite_scores():
     np.testing.assert_array_equal(
-        normalize_scores([-1.0, -2.0, 0.0], "signed", sign="positive", outlier_perc=2),
+        Normalization("signed", sign="positive", outlier_perc=2)([-1.0, -2.0, 0.0]),
         [0.0, 0.0, 0.0],
     )
     with_bad = np.append(ATTRIBUTIONS, [np.nan, np.inf, -np.inf])
-    fit = fit_normalization(with_bad, "signed", outlier_perc=40)
+    fit = Normalization("signed", outlier_perc=40).fit(with_bad)
     assert fit.high == 8.0  # NaN and infinities never enter the statistics
     np.testing.assert_array_equal(fit(with_bad)[-3:], [np.nan, 1.0, 0.0])
 
@@ -110,7 +110,7 @@ def test_outlier_perc_when_the_total_overflows():
     big = np.finfo(np.float64).max
     attributions = np.array([big, big, big / 4, 1.0])
     # Total 2.25 big: 50 % of it is first reached at the first big (1.25 big).
-    assert fit_normalization(attributions, "signed", outlier_perc=50).high == big
+    assert Normalization("signed", outlier_perc=50).fit(attributions).high == big
 
 
 # --------------------------------------------------------------- properties
@@ -137,7 +137,7 @@ attribution_maps = st.sampled_from([np.float32, np.float64]).flatmap(
 def test_outlier_perc_is_captums_scale(attributions, sign, outlier_perc):
     expected = captum_scale(attributions, sign, outlier_perc)
     assume(expected is not None and expected != 0)  # where captum fails, it has no answer
-    fit = fit_normalization(attributions, "signed", sign=sign, outlier_perc=outlier_perc)
+    fit = Normalization("signed", sign=sign, outlier_perc=outlier_perc).fit(attributions)
     assert fit.high == abs(float(expected))
     np.testing.assert_allclose(
         fit(attributions), captum_values(attributions, sign, abs(expected)), rtol=1e-6, atol=1e-7
@@ -151,55 +151,64 @@ def test_outlier_perc_is_captums_scale(attributions, sign, outlier_perc):
     ("options", "error", "message"),
     [
         (
-            {"normalization": "minmax", "outlier_perc": 2},
+            {"kind": "minmax", "outlier_perc": 2},
             ValueError,
-            r"outlier_perc goes with normalization='signed' only; got normalization='minmax'",
+            r"outlier_perc goes with kind='signed' only; got kind='minmax', outlier_perc=2",
         ),
         (
-            {"normalization": "signed", "outlier_perc": 2, "percentiles": (0, 98)},
+            {"kind": "signed", "outlier_perc": 2, "percentiles": (0, 98)},
             ValueError,
             r"outlier_perc and percentiles are two ways to choose the signed scale",
         ),
         (
-            {"normalization": "signed", "outlier_perc": 101},
+            {"kind": "signed", "outlier_perc": 101},
             ValueError,
             r"outlier_perc must lie in \[0, 100\], got 101.0",
         ),
         (
-            {"normalization": "signed", "outlier_perc": -1},
+            {"kind": "signed", "outlier_perc": -1},
             ValueError,
             r"outlier_perc must lie in \[0, 100\], got -1.0",
         ),
         (
-            {"normalization": "signed", "outlier_perc": float("nan")},
+            {"kind": "signed", "outlier_perc": float("nan")},
             ValueError,
             r"outlier_perc must be a number, got NaN",
         ),
         (
-            {"normalization": "signed", "outlier_perc": "2"},
+            {"kind": "signed", "outlier_perc": "2"},
             TypeError,
             r"outlier_perc must be a real number, got '2'",
+        ),
+        (
+            {"kind": "signed", "outlier_perc": True},
+            TypeError,
+            r"outlier_perc must be a real number, got True",
         ),
     ],
 )
 def test_bad_outlier_perc(options, error, message):
     with pytest.raises(error, match=message):
-        fit_normalization(np.zeros((2, 2)), **options)
+        Normalization(**options)
+
+
+def test_outlier_perc_is_kept_as_a_float():
+    assert Normalization("signed", outlier_perc=np.int64(2)).outlier_perc == 2.0
+    assert type(Normalization("signed", outlier_perc=np.int64(2)).outlier_perc) is float
 
 
 def test_outlier_perc_reaches_the_overlay_the_rgba_heatmap_and_the_figure():
     import matplotlib.pyplot as plt
 
     from anomaly_viz import comparison_figure, heatmap_rgba, overlay
-    from anomaly_viz.normalize import normalize_scores
 
     scores = np.array([[-8.0, -2.0, -1.0, 1.0, 2.0, 9.0]])
     image = np.full((1, 6, 3), 100, np.uint8)
-    values = normalize_scores(scores, "signed", outlier_perc=40)
+    values = Normalization("signed", outlier_perc=40)(scores)
     np.testing.assert_array_equal(
         values, [[0.0, 0.375, 0.4375, 0.5625, 0.625, 1.0]]
     )  # scale 8: 1 + 1 + 2 + 2 + 8 = 14 is the first running sum to reach 60 % of 23
-    options = {"normalization": "signed", "outlier_perc": 40, "colormap": "gray"}
+    options = {"normalization": Normalization("signed", outlier_perc=40), "colormap": "gray"}
     rgba = heatmap_rgba(scores, **options)
     np.testing.assert_array_equal(rgba[0, :, 3], np.rint(values[0] * 255))
     grey = overlay(image, scores, "gray", alpha=1.0, **options)
