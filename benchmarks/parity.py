@@ -47,6 +47,7 @@ from anomaly_viz import (
 from anomaly_viz.colormap import opencv_jet
 from anomaly_viz.draw import mask_contour
 from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
+from anomaly_viz.thresholds import threshold_otsu
 
 INSTALL_HINT = 'pip install -e ".[bench]"'
 OPENCV_WHEELS = ("opencv-python-headless", "opencv-python", "opencv-contrib-python")
@@ -748,9 +749,9 @@ def otsu_maps(inputs: Inputs) -> dict[str, np.ndarray]:
 
 def otsu_split(scores: np.ndarray) -> tuple[float, float, np.ndarray, int]:
     """Both thresholds, the 256-bin histogram's edges and the bin whose centre skimage returns."""
-    from skimage.filters import threshold_otsu
+    from skimage.filters import threshold_otsu as skimage_threshold_otsu
 
-    ours, theirs = threshold_otsu(scores), float(threshold_otsu(scores, nbins=256))
+    ours, theirs = threshold_otsu(scores), float(skimage_threshold_otsu(scores, nbins=256))
     edges = np.histogram_bin_edges(scores.ravel(), 256, range=(scores.min(), scores.max()))
     centres = (edges[:-1] + edges[1:]) / 2
     return ours, theirs, edges, int(np.argmin(np.abs(centres - theirs)))
@@ -761,10 +762,10 @@ def check_otsu_bin(inputs: Inputs) -> Outcome:
     for label, scores in maps.items():
         ours, theirs, edges, split = otsu_split(scores)
         if theirs != (edges[split] + edges[split + 1]) / 2:
-            problems.append(f"{label}: threshold_otsu {theirs} is not a bin centre")
+            problems.append(f"{label}: skimage's threshold_otsu {theirs} is not a bin centre")
         ours_bin = min(int(np.searchsorted(edges, ours, side="right")) - 1, 255)
         if ours_bin != split:
-            problems.append(f"{label}: threshold_otsu in bin {ours_bin}, threshold_otsu in {split}")
+            problems.append(f"{label}: ours in bin {ours_bin}, skimage's in {split}")
     return Outcome(problems, f"{len(maps)} maps")
 
 
@@ -777,9 +778,9 @@ def check_otsu_classes(inputs: Inputs) -> Outcome:
             problems.append(f"{label}: scores > threshold_otsu is not the bins above the split")
         in_split_above_centre = ~above_split & (scores > theirs)
         if not np.array_equal(scores > theirs, above_split | in_split_above_centre):
-            problems.append(f"{label}: threshold_otsu's mask is not that plus the bin's upper half")
+            problems.append(f"{label}: skimage's mask is not that plus the bin's upper half")
         upper_half += int(np.count_nonzero(in_split_above_centre))
-    return Outcome(problems, f"threshold_otsu also takes {upper_half} scores in all")
+    return Outcome(problems, f"skimage's threshold_otsu also takes {upper_half} scores in all")
 
 
 # ---- 7. other claims: contours and boxes (OpenCV) ----
@@ -1017,14 +1018,15 @@ CLAIMS = [
         check_scipy_even_opening,
     ),
     Claim(
-        "threshold_otsu(s) lies in the bin of the 256-bin histogram (min to max) whose centre "
-        "skimage.filters.threshold_otsu(s, nbins=256) returns",
+        "anomaly_viz's threshold_otsu(s) lies in the bin of the 256-bin histogram (min to max) "
+        "whose centre skimage.filters.threshold_otsu(s, nbins=256) returns",
         check_otsu_bin,
         SK,
     ),
     Claim(
         "s > threshold_otsu(s) is exactly the scores in the bins above Otsu's split; "
-        "s > threshold_otsu(s) also takes the scores of the split bin above its centre",
+        "s > skimage.filters.threshold_otsu(s) also takes the scores of the split bin above its "
+        "centre",
         check_otsu_classes,
         SK,
     ),
