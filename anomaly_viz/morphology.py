@@ -45,7 +45,9 @@ def structure(connectivity: int) -> np.ndarray:
     return np.ones((3, 3), bool)
 
 
-def open_by_reconstruction(mask: ArrayLike, kernel_size: int, connectivity: int = 8) -> np.ndarray:
+def open_by_reconstruction(
+    mask: ArrayLike, kernel_size: int, *, connectivity: int = 8
+) -> np.ndarray:
     """Erode with a square, then grow back inside the mask.
 
     ``binary_propagation(binary_erosion(mask, square, border_value=1),

@@ -352,7 +352,7 @@ def compute_mask(
         elif cleaning == "anomalib":
             mask = open_disk(mask, kernel_size)
         else:
-            mask = open_by_reconstruction(mask, kernel_size, connectivity)
+            mask = open_by_reconstruction(mask, kernel_size, connectivity=connectivity)
         if min_area > 1:
             mask = remove_small_objects(mask, min_area, connectivity=connectivity)
         np.multiply(mask, 255, out=out[index], casting="unsafe")

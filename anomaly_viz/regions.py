@@ -109,7 +109,7 @@ def _labels(mask: np.ndarray, connectivity: int) -> tuple[np.ndarray, int]:
     return labels, int(count)
 
 
-def label_regions(mask: ArrayLike, connectivity: int = 8) -> tuple[np.ndarray, int]:
+def label_regions(mask: ArrayLike, *, connectivity: int = 8) -> tuple[np.ndarray, int]:
     """Label the connected regions of a mask.
 
     Parameters
@@ -328,7 +328,7 @@ def _measure(
 
 
 def measure_regions(
-    anomaly_map: ArrayLike, mask: ArrayLike, connectivity: int = 8, min_area: int = 0
+    anomaly_map: ArrayLike, mask: ArrayLike, *, connectivity: int = 8, min_area: int = 0
 ) -> list[Region] | list[list[Region]]:
     """Where are the defects, how big, how sure: one record per region.
 
@@ -382,7 +382,7 @@ def measure_regions(
 
 
 def masks_to_boxes(
-    masks: ArrayLike, anomaly_maps: ArrayLike | None = None, connectivity: int = 8
+    masks: ArrayLike, anomaly_maps: ArrayLike | None = None, *, connectivity: int = 8
 ) -> tuple[np.ndarray, np.ndarray] | tuple[list[np.ndarray], list[np.ndarray]]:
     """Bounding boxes of the regions of masks, anomalib's ``masks_to_boxes``.
 

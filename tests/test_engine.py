@@ -155,7 +155,7 @@ masks = shapes_2d(14).flatmap(lambda shape: hnp.arrays(np.bool_, shape))
 @given(mask=masks, k=st.integers(0, 30), connectivity=st.sampled_from([4, 8]))
 def test_morphology(mask, k, connectivity):
     assert_same(av.open_close, mask, k)
-    assert_same(av.open_by_reconstruction, mask, k, connectivity)
+    assert_same(av.open_by_reconstruction, mask, k, connectivity=connectivity)
 
 
 @given(

@@ -281,10 +281,12 @@ def reconstruction_reference(mask, k, connectivity):
 
 @given(mask=masks, k=st.integers(0, 5), connectivity=st.sampled_from([4, 8]))
 def test_open_by_reconstruction(mask, k, connectivity):
-    result = open_by_reconstruction(mask, k, connectivity)
+    result = open_by_reconstruction(mask, k, connectivity=connectivity)
     np.testing.assert_array_equal(result, reconstruction_reference(mask, k, connectivity))
     assert not (result & ~mask).any()
-    np.testing.assert_array_equal(open_by_reconstruction(result, k, connectivity), result)
+    np.testing.assert_array_equal(
+        open_by_reconstruction(result, k, connectivity=connectivity), result
+    )
 
 
 def test_compute_mask_options():

@@ -36,7 +36,7 @@ def test_square():
 def test_two_touching_discs_are_one_region():
     mask = disc((9, 13), (4, 4), 2) | disc((9, 13), (4, 8), 2)
     for connectivity in (4, 8):
-        _labels, count = label_regions(mask, connectivity)
+        _labels, count = label_regions(mask, connectivity=connectivity)
         assert count == 1
     (region,) = measure_regions(mask.astype(float), mask)
     assert region.area == 25  # two discs of 13 pixels sharing one
@@ -153,9 +153,9 @@ maps_and_masks = shapes_2d(12).flatmap(
 @given(pair=maps_and_masks, connectivity=st.sampled_from([4, 8]))
 def test_areas_add_up_and_boxes_are_tight(pair, connectivity):
     scores, mask = pair
-    regions = measure_regions(scores, mask, connectivity)
+    regions = measure_regions(scores, mask, connectivity=connectivity)
     assert sum(region.area for region in regions) == mask.sum()
-    labels, count = label_regions(mask, connectivity)
+    labels, count = label_regions(mask, connectivity=connectivity)
     assert len(regions) == count
     for region in regions:
         inside = labels == region.label
@@ -171,7 +171,7 @@ def test_areas_add_up_and_boxes_are_tight(pair, connectivity):
 def test_removing_small_regions_never_adds_a_pixel(mask, min_area, connectivity):
     kept = remove_small_objects(mask, min_area, connectivity=connectivity)
     assert not (kept & ~mask).any()
-    regions = measure_regions(mask, mask, connectivity)
+    regions = measure_regions(mask, mask, connectivity=connectivity)
     assert kept.sum() == sum(r.area for r in regions if r.area >= min_area)
 
 
@@ -276,9 +276,9 @@ def hostile_maps_and_masks(draw):
 def test_regions_match_a_plain_reference(pair, connectivity):
     scores, mask = pair
     expected = reference_regions(scores, mask, connectivity)
-    regions = measure_regions(scores, mask, connectivity)
+    regions = measure_regions(scores, mask, connectivity=connectivity)
     assert [as_tuple(r) for r in regions] == [as_tuple(r) for r in expected]
-    boxes, box_scores = masks_to_boxes(mask, scores, connectivity)
+    boxes, box_scores = masks_to_boxes(mask, scores, connectivity=connectivity)
     by_label = sorted(expected, key=lambda r: r.label)
     np.testing.assert_array_equal(boxes, np.array([r.box for r in by_label]).reshape(-1, 4))
     np.testing.assert_array_equal(box_scores, [r.max_score for r in by_label])

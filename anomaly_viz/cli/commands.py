@@ -88,7 +88,9 @@ def _mask_of(scores: np.ndarray, args: argparse.Namespace) -> np.ndarray:
 
 def _regions_of(scores: np.ndarray, mask: np.ndarray, connectivity: int) -> list[library.Region]:
     # one 2-D map: one list of regions (a list of lists is for a batch of maps)
-    return cast("list[library.Region]", library.measure_regions(scores, mask, connectivity))
+    return cast(
+        "list[library.Region]", library.measure_regions(scores, mask, connectivity=connectivity)
+    )
 
 
 def _finite_or_none(value: object) -> object:
