@@ -6,10 +6,12 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import ndimage
-from strategies import shapes_2d
+from strategies import bool_masks, shapes_2d
 
-from anomaly_viz import compute_mask, open_close
-from anomaly_viz.thresholds import threshold_mask
+from anomaly_viz import compute_mask, open_by_reconstruction, open_close
+from anomaly_viz.morphology import disk as package_disk
+from anomaly_viz.morphology import open_disk
+from anomaly_viz.thresholds import apply_hysteresis_threshold, threshold_mask, threshold_otsu
 
 
 def reference(mask, k):
@@ -60,7 +62,7 @@ def mirrored_reference(mask, radius):
     return opened[pad:-pad, pad:-pad]
 
 
-masks = shapes_2d(16).flatmap(lambda shape: hnp.arrays(np.bool_, shape))
+masks = bool_masks(16)
 
 
 def test_strictly_greater_and_nan_is_never_anomalous():
@@ -167,9 +169,6 @@ def test_compute_mask_equals_reference(scores, threshold, k):
 
 
 # ------------------------------------------------ Otsu, hysteresis, reconstruction
-
-from anomaly_viz import open_by_reconstruction  # noqa: E402
-from anomaly_viz.thresholds import apply_hysteresis_threshold, threshold_otsu  # noqa: E402
 
 
 def test_otsu_two_groups():
@@ -348,9 +347,6 @@ def test_wide_kernel_passes_are_bounded(monkeypatch):
 
 # ------------------------------------------------------- anomalib's disk opening
 
-from anomaly_viz.morphology import disk as package_disk  # noqa: E402
-from anomaly_viz.morphology import open_disk  # noqa: E402
-
 
 @pytest.mark.parametrize("radius", range(0, 8))
 def test_disk_is_scikit_images_disk(radius):
@@ -378,7 +374,7 @@ def test_open_disk_equals_anomalibs_recipe_where_scipy_is_defined(mask, radius):
 
 
 @given(
-    mask=shapes_2d(6).flatmap(lambda shape: hnp.arrays(np.bool_, shape)),
+    mask=bool_masks(6),
     extra=st.integers(0, 3),
 )
 def test_open_disk_beyond_the_diagonal_is_the_mirrored_opening(mask, extra):
