@@ -142,14 +142,7 @@ def test_open_close_equals_reference(mask, k):
 
 
 @given(mask=masks, k=st.integers(2, 5))
-def test_opening_and_closing_are_idempotent(mask, k):
-    square = np.ones((k, k), bool)
-    opened = ndimage.binary_opening(mask, square)
-    np.testing.assert_array_equal(ndimage.binary_opening(opened, square), opened)
-    closed = ndimage.binary_closing(mask, square, border_value=0)
-    padded = np.pad(closed, 2 * k)  # closing is extensive; compare away from the border
-    again = ndimage.binary_closing(padded, square)[2 * k : -2 * k, 2 * k : -2 * k]
-    np.testing.assert_array_equal(again, closed)
+def test_open_close_is_idempotent(mask, k):
     once = open_close(mask, k)
     np.testing.assert_array_equal(open_close(once, k), once)
 
@@ -188,11 +181,10 @@ def test_otsu_ignores_nan_and_inf_and_constant_maps():
     )
 )
 def test_threshold_otsu_is_a_score_and_maximises_the_between_class_variance(scores):
+    low, high = scores.min(), scores.max()
+    assume(low < high)  # a constant map: test_otsu_ignores_nan_and_inf_and_constant_maps
     threshold = threshold_otsu(scores, nbins=16)
     assert threshold in scores
-    low, high = scores.min(), scores.max()
-    if low == high:
-        return
     edges = np.linspace(low, high, 17)
 
     def between(split):

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import ndimage
@@ -64,8 +64,7 @@ def test_seed_001_shapes():
 def test_equals_scipy_zoom_grid_mode(scores, shape):
     zoom = (shape[0] / scores.shape[0], shape[1] / scores.shape[1])
     expected = ndimage.zoom(scores, zoom, order=1, grid_mode=True, mode="nearest")
-    if expected.shape != shape:  # scipy rounds its output shape from the zoom factor
-        return
+    assume(expected.shape == shape)  # scipy rounds its output shape from the zoom factor
     np.testing.assert_allclose(resize_bilinear(scores, shape), expected, atol=1e-9)
 
 
