@@ -375,7 +375,7 @@ def check_color(color: object, name: str = "color") -> np.ndarray:
             ) from None
     try:
         rgb = np.asarray(color, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(f"{name} must be three numbers (R, G, B) in 0-255, got {color!r}") from None
     if rgb.shape != (3,):
         raise ValueError(f"{name} must be three numbers (R, G, B) in 0-255, got {color!r}")

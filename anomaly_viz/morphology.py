@@ -322,4 +322,4 @@ def open_disk(mask: ArrayLike, radius: int) -> np.ndarray:
     mirrored = np.pad(binary, 2 * radius, mode="symmetric")
     eroded = ndimage.binary_erosion(mirrored, footprint)[radius:-radius, radius:-radius]
     opened = ndimage.binary_dilation(eroded, footprint)
-    return opened[radius:-radius, radius:-radius]
+    return np.ascontiguousarray(opened[radius:-radius, radius:-radius])

@@ -76,6 +76,18 @@ def _add_colorbar(
     )
 
 
+def _check_titles(titles: object) -> dict[str, str]:
+    """Panel titles replacing some of ``TITLES``."""
+    if titles is None:
+        return {}
+    if not isinstance(titles, dict):
+        raise TypeError(f"titles must be a dict of panel names to titles, got {titles!r}")
+    unknown = sorted(set(titles) - set(TITLES))
+    if unknown:
+        raise ValueError(f"titles has unknown panels {unknown}; the panels are {list(TITLES)}")
+    return {str(key): str(value) for key, value in titles.items()}
+
+
 def _heatmap_panel(
     scores: np.ndarray, size: tuple[int, int], fit: Normalization, table: np.ndarray
 ) -> np.ndarray:
@@ -172,11 +184,17 @@ def comparison_figure(
     """
     import matplotlib.pyplot as plt
 
+    titles = _check_titles(titles)
+    if not isinstance(score_label, str):
+        raise TypeError(f"score_label must be a string, got {score_label!r}")
+    panel_size = _validate.check_finite(panel_size, "panel_size")
+    if panel_size <= 0:
+        raise ValueError(f"panel_size must be a positive number of inches, got {panel_size}")
     scores = _validate.as_one_map(anomaly_map, "anomaly_map")
     images, image_batch = _validate.as_images(image)
     if image_batch:
         raise _validate.not_a_batch("image", np.shape(image))
-    panel_titles = {**TITLES, **(titles or {})}
+    panel_titles = {**TITLES, **titles}
     size = images.shape[1:3]
     spec = as_normalization(normalization)
     fit = spec.fit(scores)

@@ -1,17 +1,13 @@
 """alpha * I1 + (1 - alpha) * I2 + gamma, rounded and saturated."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from strategies import shapes_2d
+from strategies import blend_formula, shapes_2d
 
 from anomaly_viz import blend
-
-
-def reference(heat, image, alpha, gamma):
-    total = alpha * heat.astype(np.float64) + (1 - alpha) * image.astype(np.float64) + gamma
-    return np.clip(np.rint(total), 0, 255).astype(np.uint8)
 
 
 def test_one_pixel_by_hand():
@@ -45,7 +41,9 @@ def test_large_image_crosses_chunks():
     rng = np.random.default_rng(3)
     heat = rng.integers(0, 256, (300, 301, 3), dtype=np.uint8)
     photo = rng.integers(0, 256, (300, 301, 3), dtype=np.uint8)
-    np.testing.assert_array_equal(blend(heat, photo, 0.3, 7.5), reference(heat, photo, 0.3, 7.5))
+    np.testing.assert_array_equal(
+        blend(heat, photo, 0.3, 7.5), blend_formula(heat, photo, 0.3, 7.5)
+    )
 
 
 pairs = shapes_2d(8).flatmap(
@@ -59,7 +57,7 @@ def test_equals_the_formula(pair, alpha, gamma):
     result = blend(heat, photo, alpha, gamma)
     assert result.dtype == np.uint8 and result.shape == photo.shape
     assert result.flags.c_contiguous
-    np.testing.assert_array_equal(result, reference(heat, photo, alpha, gamma))
+    np.testing.assert_array_equal(result, blend_formula(heat, photo, alpha, gamma))
 
 
 @given(pair=pairs)
@@ -78,25 +76,6 @@ def test_each_channel_lies_between_its_inputs(pair, alpha):
     assert np.all((low <= result) & (result <= high))
 
 
-@given(pair=pairs)
-def test_inputs_are_not_modified(pair):
-    heat, photo = pair
-    heat_before, photo_before = heat.copy(), photo.copy()
-    blend(heat, photo, 0.25, 3)
-    np.testing.assert_array_equal(heat, heat_before)
-    np.testing.assert_array_equal(photo, photo_before)
-
-
-@given(pair=pairs, alpha=st.floats(0, 1), gamma=st.floats(-300, 300), wide=st.sampled_from("HIB"))
-def test_uint16_images_of_257_v_give_the_uint8_images_v(pair, alpha, gamma, wide):
-    heat, photo = pair
-    wide_heat = heat.astype(np.uint16) * 257 if wide in "HB" else heat
-    wide_photo = photo.astype(np.uint16) * 257 if wide in "IB" else photo
-    np.testing.assert_array_equal(
-        blend(wide_heat, wide_photo, alpha, gamma), blend(heat, photo, alpha, gamma)
-    )
-
-
 def test_float_uint16_grey_and_rgba_mixed():
     # 0.5 * (0.4 * 255 = 102) + 0.5 * (25700 / 257 = 100) = 101, for every channel.
     heat = np.full((2, 3), 0.4, np.float32)  # grey
@@ -109,5 +88,10 @@ def test_float_images_across_blocks_equal_the_formula():
     heat = rng.random((300, 301, 3))
     photo = rng.random((300, 301)).astype(np.float32)
     grey = photo.astype(np.float64)[..., np.newaxis] * 255.0
-    expected = reference(heat * 255.0, np.repeat(grey, 3, axis=2), 0.3, 7.5)
+    expected = blend_formula(heat * 255.0, np.repeat(grey, 3, axis=2), 0.3, 7.5)
     np.testing.assert_array_equal(blend(heat, photo, 0.3, 7.5), expected)
+
+
+def test_shapes_must_match():
+    with pytest.raises(ValueError, match=r"heatmap and image must have the same shape"):
+        blend(np.zeros((4, 5, 3), np.uint8), np.zeros((4, 6, 3), np.uint8))

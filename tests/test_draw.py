@@ -6,20 +6,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import ndimage
-from strategies import shapes_2d, uint8_images
+from strategies import (
+    alphas,
+    as_rgb,
+    blend_formula,
+    bool_masks,
+    colors,
+    shapes_2d,
+    thicknesses,
+    uint8_images,
+)
 
 from anomaly_viz._engine import blocks as _blocks
 from anomaly_viz.draw import draw_contours, draw_masks, fill_mask, mask_contour
 
 RED, GREEN = (255, 0, 0), (0, 255, 0)
-
-
-def as_rgb(image):
-    """The uint8 image as RGB: grey repeated, alpha dropped."""
-    image = np.asarray(image)
-    if image.ndim == 2:
-        image = image[..., np.newaxis]
-    return image[..., :3] if image.shape[-1] >= 3 else np.repeat(image, 3, axis=-1)
 
 
 def square(shape, rows, cols):
@@ -35,10 +36,7 @@ def chessboard_distance_to_background(mask):
     return ndimage.distance_transform_cdt(padded, metric="chessboard")[1:-1, 1:-1]
 
 
-masks = shapes_2d(10).flatmap(lambda shape: hnp.arrays(np.bool_, shape))
-colors = st.tuples(*[st.integers(0, 255)] * 3)
-alphas = st.floats(0, 1)
-thicknesses = st.integers(1, 4)
+masks = bool_masks(10)
 
 
 @st.composite
@@ -169,13 +167,6 @@ def test_contour_colour_is_rounded_half_to_even():
     np.testing.assert_array_equal(result, [[[10, 12, 0]]])
 
 
-def test_grey_and_rgba_images_come_back_rgb():
-    grey = np.array([[7, 8]], np.uint8)
-    np.testing.assert_array_equal(draw_contours(grey, [[0, 1]]), [[[7, 7, 7], [255, 0, 0]]])
-    rgba = np.array([[[1, 2, 3, 4], [5, 6, 7, 8]]], np.uint8)
-    np.testing.assert_array_equal(draw_contours(rgba, [[0, 1]]), [[[1, 2, 3], [255, 0, 0]]])
-
-
 # --- draw_masks ---------------------------------------------------------------------------
 
 
@@ -222,61 +213,6 @@ def test_without_ground_truth_only_the_prediction_is_drawn():
         draw_masks(image, prediction, style="fill", alpha=0.3),
         fill_mask(image, prediction, RED, alpha=0.3),
     )
-
-
-# --- batches ------------------------------------------------------------------------------
-
-
-def test_one_mask_over_a_batch_of_images():
-    images = np.stack([np.full((4, 5, 3), value, np.uint8) for value in (0, 100, 200)])
-    mask = square((4, 5), slice(1, 3), slice(1, 4))
-    result = fill_mask(images, mask, alpha=0.5)
-    assert result.shape == (3, 4, 5, 3)
-    for index, image in enumerate(images):
-        np.testing.assert_array_equal(result[index], fill_mask(image, mask, alpha=0.5))
-
-
-def test_a_batch_of_masks_over_one_image():
-    image = np.arange(20, dtype=np.uint8).reshape(4, 5)
-    stack = np.stack([square((4, 5), 0, 0), square((4, 5), slice(1, 4), slice(1, 4))])
-    result = draw_contours(image, stack)
-    assert result.shape == (2, 4, 5, 3)
-    for index, mask in enumerate(stack):
-        np.testing.assert_array_equal(result[index], draw_contours(image, mask))
-
-
-def test_batch_of_one_stays_a_batch():
-    result = draw_contours(np.zeros((1, 3, 3, 3), np.uint8), np.ones((3, 3)))
-    assert result.shape == (1, 3, 3, 3)
-
-
-@given(
-    data=shapes_2d(6).flatmap(
-        lambda shape: st.tuples(
-            hnp.arrays(np.uint8, (3, *shape, 3)),
-            hnp.arrays(np.bool_, (3, 1, *shape)),  # (N, 1, H, W): (3, H, 1) would be one mask
-            hnp.arrays(np.bool_, (3, 1, *shape)),
-        )
-    ),
-    style=st.sampled_from(["contour", "fill"]),
-    thickness=thicknesses,
-    alpha=alphas,
-)
-def test_batch_results_equal_per_item_results(data, style, thickness, alpha):
-    images, predictions, truths = data
-    batch = draw_masks(images, predictions, truths, style=style, thickness=thickness, alpha=alpha)
-    contours = mask_contour(predictions, thickness)
-    for index in range(3):
-        single = draw_masks(
-            images[index],
-            predictions[index],
-            truths[index],
-            style=style,
-            thickness=thickness,
-            alpha=alpha,
-        )
-        np.testing.assert_array_equal(batch[index], single)
-        np.testing.assert_array_equal(contours[index], mask_contour(predictions[index], thickness))
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -327,8 +263,7 @@ def test_fill_equals_the_formula_inside_and_the_image_outside(pair, color, alpha
     image, mask = pair
     rgb = as_rgb(image)
     result = fill_mask(image, mask, color, alpha)
-    mixed = alpha * np.array(color, float) + (1 - alpha) * rgb[mask].astype(float)
-    np.testing.assert_array_equal(result[mask], np.clip(np.rint(mixed), 0, 255))
+    np.testing.assert_array_equal(result[mask], blend_formula(color, rgb[mask], alpha))
     np.testing.assert_array_equal(result[~mask], rgb[~mask])
 
 
@@ -346,8 +281,7 @@ def test_fill_over_a_float_image_equals_the_formula(pair, color, alpha):
     image, mask = pair
     scaled = np.repeat(image[..., np.newaxis] * 255.0, 3, axis=-1)
     result = fill_mask(image, mask, color, alpha)
-    mixed = alpha * np.array(color, float) + (1 - alpha) * scaled[mask]
-    np.testing.assert_array_equal(result[mask], np.clip(np.rint(mixed), 0, 255))
+    np.testing.assert_array_equal(result[mask], blend_formula(color, scaled[mask], alpha))
     np.testing.assert_array_equal(result[~mask], np.rint(scaled[~mask]))
 
 
@@ -391,39 +325,6 @@ def test_draw_masks_is_ground_truth_then_prediction(data, thickness, alpha):
     fills = draw_masks(image, prediction, truth, style="fill", alpha=alpha)
     below = fill_mask(image, truth, GREEN, alpha)
     np.testing.assert_array_equal(fills, fill_mask(below, prediction, RED, alpha))
-
-
-@given(pair=images_and_masks(), color=colors, thickness=thicknesses, alpha=alphas)
-def test_outputs_are_new_uint8_rgb_and_inputs_are_untouched(pair, color, thickness, alpha):
-    image, mask = pair
-    image_before, mask_before = image.copy(), mask.copy()
-    for result in (
-        fill_mask(image, mask, color, alpha),
-        draw_contours(image, mask, color, thickness),
-        draw_masks(image, mask, mask, thickness=thickness),
-        draw_masks(image, mask, mask, style="fill", alpha=alpha),
-    ):
-        assert result.dtype == np.uint8
-        assert result.shape == (*image.shape[:2], 3)
-        assert result.flags.c_contiguous
-        assert not np.shares_memory(result, image)
-    contour = mask_contour(mask, thickness)
-    assert not np.shares_memory(contour, mask)
-    np.testing.assert_array_equal(image, image_before)
-    np.testing.assert_array_equal(mask, mask_before)
-
-
-@given(pair=images_and_masks(), color=colors, thickness=thicknesses, alpha=alphas)
-def test_uint16_image_of_257_v_gives_the_uint8_image_v(pair, color, thickness, alpha):
-    image, mask = pair
-    wide = image.astype(np.uint16) * 257
-    for draw in (
-        lambda picture: fill_mask(picture, mask, color, alpha),
-        lambda picture: draw_contours(picture, mask, color, thickness),
-        lambda picture: draw_masks(picture, mask, ~mask, thickness=thickness),
-        lambda picture: draw_masks(picture, mask, ~mask, style="fill", alpha=alpha),
-    ):
-        np.testing.assert_array_equal(draw(wide), draw(image))
 
 
 def test_fill_over_a_uint16_image_uses_its_full_precision():
@@ -475,112 +376,6 @@ def test_ground_truth_size_must_match_the_image():
         draw_masks(IMAGE, MASK, np.ones((5, 5), bool))
 
 
-def test_batch_sizes_must_match():
+def test_fill_batch_sizes_must_match():
     with pytest.raises(ValueError, match=r"but image holds 3: the batch sizes must match"):
         fill_mask(np.zeros((3, 4, 5, 3), np.uint8), np.ones((2, 4, 5), bool))
-
-
-@pytest.mark.parametrize(
-    ("thickness", "error", "message"),
-    [
-        (0, ValueError, r"thickness must be a positive integer, got 0"),
-        (-2, ValueError, r"thickness must be a positive integer, got -2"),
-        (1.5, TypeError, r"thickness must be a positive integer, got 1.5"),
-        (True, TypeError, r"thickness must be a positive integer, got True"),
-    ],
-)
-def test_bad_thickness(thickness, error, message):
-    with pytest.raises(error, match=message):
-        mask_contour(MASK, thickness)
-    with pytest.raises(error, match=message):
-        draw_contours(IMAGE, MASK, thickness=thickness)
-    with pytest.raises(error, match=message):
-        draw_masks(IMAGE, MASK, thickness=thickness)
-
-
-@pytest.mark.parametrize(
-    ("color", "error", "message"),
-    [
-        ((255, 0), ValueError, r"color must be three numbers \(R, G, B\) in 0-255, got \(255, 0\)"),
-        ((1, 2, 3, 4), ValueError, r"color must be three numbers"),
-        ((300, 0, 0), ValueError, r"color must hold values in 0-255, got \(300, 0, 0\)"),
-        ((-1, 0, 0), ValueError, r"color must hold values in 0-255"),
-        ((float("nan"), 0, 0), ValueError, r"color must hold values in 0-255"),
-        ("reddish", ValueError, r"color must be a matplotlib colour name or spec .* 'reddish'"),
-    ],
-)
-def test_bad_color(color, error, message):
-    with pytest.raises(error, match=message):
-        fill_mask(IMAGE, MASK, color=color)
-    with pytest.raises(error, match=message):
-        draw_contours(IMAGE, MASK, color=color)
-    with pytest.raises(error, match="prediction_" + message):
-        draw_masks(IMAGE, MASK, prediction_color=color)
-    with pytest.raises(error, match="ground_truth_" + message):
-        draw_masks(IMAGE, MASK, MASK, ground_truth_color=color)
-
-
-@pytest.mark.parametrize(
-    ("alpha", "message"),
-    [
-        (2, r"alpha must lie in \[0, 1\], got 2.0"),
-        (-0.1, r"alpha must lie in \[0, 1\], got -0.1"),
-        (float("nan"), r"alpha must be a number, got NaN"),
-    ],
-)
-def test_bad_alpha(alpha, message):
-    with pytest.raises(ValueError, match=message):
-        fill_mask(IMAGE, MASK, alpha=alpha)
-    with pytest.raises(ValueError, match=message):
-        draw_masks(IMAGE, MASK, style="fill", alpha=alpha)
-
-
-@pytest.mark.parametrize("style", ["outline", "Contour", None])
-def test_unknown_style(style):
-    with pytest.raises(ValueError, match=r"style must be one of 'contour', 'fill'; got "):
-        draw_masks(IMAGE, MASK, style=style)
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda mask: mask_contour(mask),
-        lambda mask: fill_mask(IMAGE, mask),
-        lambda mask: draw_contours(IMAGE, mask),
-    ],
-)
-def test_nan_in_a_float_mask(call):
-    mask = np.ones((4, 5))
-    mask[1, 2] = np.nan
-    with pytest.raises(ValueError, match=r"mask must not hold NaN"):
-        call(mask)
-
-
-def test_nan_in_a_float_ground_truth():
-    truth = np.full((4, 5), np.nan)
-    with pytest.raises(ValueError, match=r"ground_truth must not hold NaN"):
-        draw_masks(IMAGE, MASK, truth)
-
-
-@pytest.mark.parametrize(
-    ("mask", "error", "message"),
-    [
-        (np.ones(5), ValueError, r"mask must be 2-D \(H, W\) or \(H, W, 1\), or a batch"),
-        (np.ones((4, 0)), ValueError, r"mask must not be empty"),
-        (np.ones((4, 5), complex), TypeError, r"mask must hold real numbers, got complex"),
-    ],
-)
-def test_bad_mask(mask, error, message):
-    with pytest.raises(error, match=message):
-        mask_contour(mask)
-    with pytest.raises(error, match=message):
-        fill_mask(IMAGE, mask)
-
-
-def test_bad_image():
-    with pytest.raises(
-        TypeError, match=r"image must be uint8 \(0-255\), uint16 \(0-65535\) or float \(0-1\)"
-    ):
-        draw_contours(np.zeros((4, 5, 3), np.int64), MASK)
-    with pytest.raises(ValueError, match=r"image: a float image must hold values in \[0, 1\]"):
-        fill_mask(np.full((4, 5), 2.0), MASK)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from strategies import score_maps, shapes_2d, uint8_images
+from strategies import as_rgb, saturate, score_maps, shapes_2d, uint8_images
 
 from anomaly_viz import Normalization
 from anomaly_viz._engine import blocks as _blocks
@@ -21,24 +21,18 @@ pairs = shapes_2d(8).flatmap(
 )
 
 
-def as_rgb(image):
-    image = image.reshape(*image.shape[:2], -1)
-    return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image[..., :3]
-
-
-def reference(image, scores, mode, alpha, gamma=0.0, colormap="jet"):
-    """Each mode's formula written out in float64."""
-    v = normalize(scores).astype(np.float64)
-    heat = anomaly_map_to_color_map(scores, colormap=colormap).astype(np.float64)
-    v0 = np.nan_to_num(v, nan=0.0)[..., None]
-    photo = as_rgb(image).astype(np.float64)
+def reference(photo, scores, mode, alpha, gamma=0.0):
+    """Each mode's formula written out in float64, over `photo` RGB on the 0-255 scale."""
+    v = np.nan_to_num(normalize(scores).astype(np.float64), nan=0.0)[..., None]
+    heat = anomaly_map_to_color_map(scores).astype(np.float64)
+    photo = np.asarray(photo, np.float64)
     total = {
         "blend": alpha * heat + (1 - alpha) * photo,
-        "alpha": alpha * v0 * heat + (1 - alpha * v0) * photo,
-        "gray": alpha * 255 * v0 + (1 - alpha) * photo,
-        "multiply": (1 - alpha + alpha * v0) * photo,
+        "alpha": alpha * v * heat + (1 - alpha * v) * photo,
+        "gray": alpha * 255 * v + (1 - alpha) * photo,
+        "multiply": (1 - alpha + alpha * v) * photo,
     }[mode]
-    return np.clip(np.rint(total + gamma), 0, 255).astype(np.uint8)
+    return saturate(total + gamma)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -48,8 +42,7 @@ def test_each_mode_equals_its_formula(mode, pair, alpha, gamma):
     result = overlay(image, scores, mode, alpha=alpha, gamma=gamma)
     assert result.dtype == np.uint8 and result.shape == (*scores.shape, 3)
     assert result.flags.c_contiguous
-    expected = reference(image, scores, mode, alpha, gamma)
-    np.testing.assert_array_equal(result, expected)
+    np.testing.assert_array_equal(result, reference(as_rgb(image), scores, mode, alpha, gamma))
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -103,9 +96,8 @@ def test_scores_resized_before_normalising_and_colouring(mode):
     image = rng.integers(0, 256, (18, 10, 3), dtype=np.uint8)
     low, high = scores.min(), scores.max()
     resized = resize_bilinear(scores, (18, 10))
-    expected = overlay(
-        image, resized, mode, normalization=Normalization("range", low=low, high=high)
-    )
+    fixed = Normalization("range", low=low, high=high)
+    expected = overlay(image, resized, mode, normalization=fixed)
     np.testing.assert_array_equal(overlay(image, scores, mode), expected)
 
 
@@ -114,22 +106,6 @@ def test_float_and_grey_images():
     grey = np.array([[0.2, 0.6]])
     result = overlay(grey, scores, "multiply")
     np.testing.assert_array_equal(result[..., 0], [[0, 153]])  # 0.6 * 255 = 153
-
-
-@pytest.mark.parametrize("mode", MODES)
-@given(
-    pair=pairs,
-    alpha=st.floats(0, 1),
-    gamma=st.floats(-20, 20),
-    threshold=st.none() | st.floats(-1e3, 1e3),
-)
-def test_uint16_image_of_257_v_gives_the_uint8_image_v(mode, pair, alpha, gamma, threshold):
-    scores, image = pair
-    options = {"alpha": alpha, "gamma": gamma, "threshold": threshold}
-    wide = image.astype(np.uint16) * 257
-    np.testing.assert_array_equal(
-        overlay(wide, scores, mode, **options), overlay(image, scores, mode, **options)
-    )
 
 
 def test_uint16_image_is_scaled_by_255_over_65535():
@@ -157,15 +133,7 @@ def test_float_image_equals_the_formula_on_255_times_it(mode, pair, alpha, gamma
     scores, image = pair
     result = overlay(image, scores, mode, alpha=alpha, gamma=gamma)
     photo = as_rgb(image).astype(np.float64) * 255.0
-    v = np.nan_to_num(normalize(scores).astype(np.float64), nan=0.0)[..., None]
-    heat = anomaly_map_to_color_map(scores).astype(np.float64)
-    total = {
-        "blend": alpha * heat + (1 - alpha) * photo,
-        "alpha": alpha * v * heat + (1 - alpha * v) * photo,
-        "gray": alpha * 255 * v + (1 - alpha) * photo,
-        "multiply": (1 - alpha + alpha * v) * photo,
-    }[mode]
-    np.testing.assert_array_equal(result, np.clip(np.rint(total + gamma), 0, 255))
+    np.testing.assert_array_equal(result, reference(photo, scores, mode, alpha, gamma))
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -189,16 +157,6 @@ def test_constant_map_gives_one_colour(dtype, size):
     image = np.full((*size, 3), 50, np.uint8)
     result = superimpose_anomaly_map(np.full((32, 32), 0.7, dtype), image, normalize=True)
     assert len(np.unique(result.reshape(-1, 3), axis=0)) == 1
-
-
-def test_batches():
-    rng = np.random.default_rng(9)
-    maps = rng.random((3, 4, 4))
-    image = rng.integers(0, 256, (4, 4, 3), dtype=np.uint8)
-    result = overlay(image, maps, "alpha")
-    assert result.shape == (3, 4, 4, 3)
-    for index in range(3):
-        np.testing.assert_array_equal(result[index], overlay(image, maps[index], "alpha"))
 
 
 def test_signed_map_defaults_to_a_diverging_colormap():
@@ -227,41 +185,3 @@ def test_rgba_resized_and_saved_as_transparent_png(tmp_path):
     assert rgba.shape == (8, 6, 4)
     iio.imwrite(tmp_path / "heat.png", rgba)
     np.testing.assert_array_equal(iio.imread(tmp_path / "heat.png"), rgba)
-
-
-# -------------------------------------------------------------------- bad input
-
-
-@pytest.mark.parametrize(
-    ("options", "error", "message"),
-    [
-        ({"mode": "screen"}, ValueError, r"mode must be one of 'blend', 'alpha', 'gray'"),
-        ({"alpha": 1.5}, ValueError, r"alpha must lie in \[0, 1\]"),
-        ({"gamma": float("nan")}, ValueError, r"gamma must be a number"),
-        ({"threshold": float("nan")}, ValueError, r"threshold must be a number, got NaN"),
-        ({"threshold": "high"}, TypeError, r"threshold must be a real number"),
-        ({"normalization": "zscore"}, ValueError, r"normalization must be one of"),
-        ({"colormap": "nope"}, ValueError, r"colormap 'nope' is not a matplotlib colormap"),
-    ],
-)
-def test_overlay_bad_options(options, error, message):
-    with pytest.raises(error, match=message):
-        overlay(np.zeros((2, 2, 3), np.uint8), np.zeros((2, 2)), **options)
-
-
-def test_rgba_bad_size():
-    with pytest.raises(ValueError, match=r"size must be two positive integers"):
-        heatmap_rgba(np.zeros((2, 2)), size=(0, 4))
-
-
-@given(
-    image=hnp.arrays(np.uint8, (3, 4, 3)),
-    scores=hnp.arrays(np.float64, (3, 4), elements=st.floats(0, 1)),
-)
-def test_inputs_not_modified(image, scores):
-    image_before, scores_before = image.copy(), scores.copy()
-    for mode in MODES:
-        overlay(image, scores, mode, threshold=0.5)
-    heatmap_rgba(scores)
-    np.testing.assert_array_equal(image, image_before)
-    np.testing.assert_array_equal(scores, scores_before)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from strategies import shapes_2d
+from strategies import bool_masks, shapes_2d
 
 from anomaly_viz.regions import (
     Region,
@@ -117,21 +117,6 @@ def test_min_area_and_compute_mask_masks():
     assert [r.area for r in measure_regions(np.ones((6, 6)), mask, min_area=2)] == [9]
 
 
-def test_batches():
-    rng = np.random.default_rng(3)
-    maps = rng.random((3, 6, 7))
-    masks = maps > 0.6
-    per_map = measure_regions(maps, masks)
-    assert len(per_map) == 3
-    for index in range(3):
-        assert per_map[index] == measure_regions(maps[index], masks[index])
-    boxes, scores = masks_to_boxes(masks, maps)
-    for index in range(3):
-        single_boxes, single_scores = masks_to_boxes(masks[index], maps[index])
-        np.testing.assert_array_equal(boxes[index], single_boxes)
-        np.testing.assert_array_equal(scores[index], single_scores)
-
-
 def test_as_row_is_flat():
     row = Region(2, 3, (1, 2, 3, 4), (2.5, 1.5), 0.75, 0.5, (2, 1)).as_row()
     assert list(row) == [
@@ -142,7 +127,7 @@ def test_as_row_is_flat():
 
 # --------------------------------------------------------------- properties
 
-masks = shapes_2d(14).flatmap(lambda shape: hnp.arrays(np.bool_, shape))
+masks = bool_masks(14)
 maps_and_masks = shapes_2d(12).flatmap(
     lambda shape: st.tuples(
         hnp.arrays(np.float64, shape, elements=st.floats(-5, 5)), hnp.arrays(np.bool_, shape)
@@ -187,28 +172,18 @@ def test_boxes_match_the_regions(mask):
 
 
 @pytest.mark.parametrize(
-    ("call", "error", "message"),
+    ("call", "message"),
     [
-        (lambda: label_regions(np.zeros((3, 3)), connectivity=6), ValueError,
-         r"connectivity must be 4 or 8, got 6"),
-        (lambda: label_regions(np.zeros((2, 3, 3))), ValueError, r"mask must be one 2-D array"),
-        (lambda: label_regions(np.zeros(3)), ValueError, r"mask must be 2-D"),
-        (lambda: remove_small_objects(np.zeros((3, 3)), -1), ValueError,
-         r"min_area must be a non-negative integer"),
-        (lambda: measure_regions(np.zeros((3, 3)), np.zeros((3, 4))), ValueError,
+        (lambda: measure_regions(np.zeros((3, 3)), np.zeros((3, 4))),
          r"mask and anomaly_map must have the same height and width"),
-        (lambda: measure_regions(np.zeros((2, 3, 3)), np.zeros((3, 3, 3))), ValueError,
+        (lambda: measure_regions(np.zeros((2, 3, 3)), np.zeros((3, 3, 3))),
          r"anomaly_map holds 2 items but mask holds 3"),
-        (lambda: measure_regions(np.zeros((3, 3)), np.full((3, 3), np.nan)), ValueError,
-         r"mask must not hold NaN"),
-        (lambda: masks_to_boxes(np.zeros((3, 3)), np.zeros((4, 3))), ValueError,
+        (lambda: masks_to_boxes(np.zeros((3, 3)), np.zeros((4, 3))),
          r"anomaly_maps and masks must have the same height and width"),
-        (lambda: masks_to_boxes(np.zeros((3, 3), complex)), TypeError,
-         r"masks must hold real numbers"),
     ],
 )  # fmt: skip
-def test_bad_input(call, error, message):
-    with pytest.raises(error, match=message):
+def test_arrays_that_do_not_match(call, message):
+    with pytest.raises(ValueError, match=message):
         call()
 
 

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import ndimage
@@ -64,8 +64,7 @@ def test_seed_001_shapes():
 def test_equals_scipy_zoom_grid_mode(scores, shape):
     zoom = (shape[0] / scores.shape[0], shape[1] / scores.shape[1])
     expected = ndimage.zoom(scores, zoom, order=1, grid_mode=True, mode="nearest")
-    if expected.shape != shape:  # scipy rounds its output shape from the zoom factor
-        return
+    assume(expected.shape == shape)  # scipy rounds its output shape from the zoom factor
     np.testing.assert_allclose(resize_bilinear(scores, shape), expected, atol=1e-9)
 
 
@@ -226,33 +225,3 @@ def test_nearest_copies_values(mask, shape):
     result = resize_nearest(mask, shape)
     assert result.shape == shape and result.dtype == mask.dtype
     assert set(np.unique(result)) <= set(np.unique(mask))
-
-
-@pytest.mark.parametrize(
-    ("mask", "error", "message"),
-    [
-        (np.zeros((0, 3)), ValueError, r"mask must not be empty, got shape \(0, 3\)"),
-        (np.zeros((3, 0), bool), ValueError, r"mask must not be empty, got shape \(3, 0\)"),
-        (np.zeros(4), ValueError, r"mask must be one 2-D array \(H, W\), got shape \(4,\)"),
-        (np.zeros((2, 3, 4)), ValueError, r"mask must be one 2-D array \(H, W\), not a batch"),
-        ([[1, 2], [3]], ValueError, r"mask must be an array or a nested list of equal-length"),
-        (np.zeros((2, 2), complex), TypeError, r"mask must hold real numbers, got complex"),
-        ([["a", "b"]], TypeError, r"mask must hold real numbers \(bool, int or float\)"),
-    ],
-)
-def test_nearest_bad_mask(mask, error, message):
-    with pytest.raises(error, match=message):
-        resize_nearest(mask, (4, 4))
-
-
-@pytest.mark.parametrize(
-    ("shape", "error", "message"),
-    [
-        ((0, 3), ValueError, r"shape must be two positive integers"),
-        ((3,), ValueError, r"shape must be two integers \(height, width\)"),
-        ((2.5, 3), TypeError, r"shape must be two integers"),
-    ],
-)
-def test_nearest_bad_shape(shape, error, message):
-    with pytest.raises(error, match=message):
-        resize_nearest(np.ones((2, 2)), shape)
