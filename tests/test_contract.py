@@ -777,7 +777,9 @@ def test_every_option_has_bad_values():
             assert case.bad.get(option, BAD_OPTIONS.get(option)), (case, option)
 
 
-@pytest.mark.parametrize(("case", "option", "options", "error", "message"), bad_option_params())
+@pytest.mark.parametrize(
+    ("case", "option", "options", "error", "message"), list(bad_option_params())
+)
 def test_bad_option_is_named(case, option, options, error, message):
     with pytest.raises(error, match=message) as caught:
         call(case, valid_arrays(case), {**case.required, **options})
@@ -885,7 +887,7 @@ def bad_array_params():
                 )
 
 
-@pytest.mark.parametrize(("case", "name", "value", "error", "message"), bad_array_params())
+@pytest.mark.parametrize(("case", "name", "value", "error", "message"), list(bad_array_params()))
 def test_bad_array_is_named(case, name, value, error, message):
     arrays = {**valid_arrays(case), name: value}
     with pytest.raises(error, match=message) as caught:
