@@ -15,11 +15,14 @@ that ``scores[region.peak]`` is the region's maximum score.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._engine.blocks import row_blocks
+from . import _engine
+from ._engine.regions import NO_PIXEL, SCALE, tally_regions
 from ._validate import (
     as_masks,
     as_one_mask,
@@ -200,102 +203,92 @@ def remove_small_objects(mask: ArrayLike, min_area: int, *, connectivity: int = 
     return out if is_batch else out[0]
 
 
-_NO_PIXEL = np.iinfo(np.intp).max  # a flat index past any image
-_SCALE = 2.0**-64  # exact; a sum of 2**63 scaled float64 scores cannot overflow
+def _collect(stats: Any, min_area: int, by_score: bool) -> list[Region]:
+    """Regions from per-label sums and extremes (one entry per label, entry 0 unused).
 
+    The regions of at least `min_area` pixels, sorted by score or by label.
 
-class _Tally:
-    """Per-region sums, extremes and peaks, fed a mask's pixels in raster order.
-
-    Every array holds one entry per label (entry 0, the background, unused),
-    so that memory goes with the number of regions, never with the map.
+    By score: highest maximum first (``+inf`` before any number), NaN
+    (no score at all) last, ties in label order.
     """
+    labels = np.arange(1, len(stats.areas))
+    areas = stats.areas[1:]
+    with np.errstate(invalid="ignore", divide="ignore"):  # no finite score: 0 / 0 is NaN
+        means = stats.finite_sums[1:] / stats.finite_counts[1:]
+        overflowed = ~np.isfinite(means) & (stats.finite_counts[1:] > 0)
+        means[overflowed] = (stats.scaled_sums[1:] / stats.finite_counts[1:])[overflowed] / SCALE
+    maxima = np.where(stats.scored_counts[1:] > 0, stats.maxima[1:], np.nan)
+    order = np.flatnonzero(areas >= min_area)
+    if by_score:
+        unscored = np.isnan(maxima)
+        descending = -np.where(unscored, 0.0, maxima)
+        order = order[np.lexsort((labels[order], descending[order], unscored[order]))]
+    peak_rows, peak_cols = np.divmod(stats.peaks[1:], stats.width)
+    columns = [
+        labels,
+        areas,
+        stats.left[1:],
+        stats.first[1:] // stats.width,
+        stats.right[1:],
+        stats.last[1:] // stats.width,
+        stats.row_sums[1:] / areas,
+        stats.col_sums[1:] / areas,
+        maxima,
+        means,
+        peak_rows,
+        peak_cols,
+    ]
+    return [
+        Region(label, area, (x1, y1, x2, y2), (row, col), highest, mean, (peak_row, peak_col))
+        for label, area, x1, y1, x2, y2, row, col, highest, mean, peak_row, peak_col in zip(
+            *(column[order].tolist() for column in columns), strict=True
+        )
+    ]
 
-    def __init__(self, count: int, width: int) -> None:
-        bins = count + 1
-        self.width = width
-        self.areas = np.zeros(bins, np.intp)
-        self.row_sums = np.zeros(bins)
-        self.col_sums = np.zeros(bins)
-        self.first = np.full(bins, _NO_PIXEL)  # flat index of the first pixel: the top row
-        self.last = np.full(bins, -1)  # and of the last: the bottom row
-        self.left = np.full(bins, width)
-        self.right = np.full(bins, -1)
-        self.finite_counts = np.zeros(bins, np.intp)
-        self.finite_sums = np.zeros(bins)
-        self.scaled_sums = np.zeros(bins)  # sums of score * _SCALE, for when those overflow
-        self.scored_counts = np.zeros(bins, np.intp)  # scores that are not NaN
-        self.maxima = np.full(bins, -np.inf)
-        self.peaks = np.full(bins, _NO_PIXEL)
 
-    def add(self, pixels: np.ndarray, regions: np.ndarray, scores: np.ndarray) -> None:
-        """Count flat `pixels` (raster order, after all earlier ones) of label `regions`."""
-        rows, cols = np.divmod(pixels, self.width)
-        np.add.at(self.areas, regions, 1)
-        np.add.at(self.row_sums, regions, rows.astype(np.float64))  # ufunc.at is slow when casting
-        np.add.at(self.col_sums, regions, cols.astype(np.float64))
-        np.minimum.at(self.first, regions, pixels)
-        np.maximum.at(self.last, regions, pixels)
-        np.minimum.at(self.left, regions, cols)
-        np.maximum.at(self.right, regions, cols)
-        finite = np.isfinite(scores)
-        np.add.at(self.finite_counts, regions[finite], 1)
-        # ufunc.at adds in the order given: each sum runs through the pixels in raster order.
-        with np.errstate(over="ignore", invalid="ignore"):  # huge scores: see scaled_sums
-            np.add.at(self.finite_sums, regions[finite], scores[finite])
-        np.add.at(self.scaled_sums, regions[finite], scores[finite] * _SCALE)
-        scored = ~np.isnan(scores)
-        np.add.at(self.scored_counts, regions[scored], 1)
-        self._add_peaks(pixels, regions, np.where(scored, scores, -np.inf))
+def _reference_stats(
+    labels: np.ndarray, count: int, binary: np.ndarray, scores: np.ndarray | None
+) -> SimpleNamespace:
+    """Per-label reductions of the whole label image, as ``scipy.ndimage`` computes them.
 
-    def _add_peaks(self, pixels: np.ndarray, regions: np.ndarray, ranked: np.ndarray) -> None:
-        """Keep, per region, the first pixel holding its largest `ranked` value so far."""
-        before = self.maxima[regions]
-        np.maximum.at(self.maxima, regions, ranked)
-        after = self.maxima[regions]
-        self.peaks[regions[after > before]] = _NO_PIXEL  # a new maximum: earlier peaks are void
-        hits = ranked == after
-        np.minimum.at(self.peaks, regions[hits], pixels[hits])
+    Every sum is a ``bincount`` over the pixels in raster order; the box is
+    ``find_objects``'s; the peak is the first pixel (raster order) holding
+    the region's largest score, NaN left out.
+    """
+    from scipy import ndimage
 
-    def regions(self, min_area: int, by_score: bool) -> list[Region]:
-        """The regions of at least `min_area` pixels, sorted by score or by label.
-
-        By score: highest maximum first (``+inf`` before any number), NaN
-        (no score at all) last, ties in label order.
-        """
-        labels = np.arange(1, len(self.areas))
-        areas = self.areas[1:]
-        with np.errstate(invalid="ignore", divide="ignore"):  # no finite score: 0 / 0 is NaN
-            means = self.finite_sums[1:] / self.finite_counts[1:]
-            overflowed = ~np.isfinite(means) & (self.finite_counts[1:] > 0)
-            means[overflowed] = (self.scaled_sums[1:] / self.finite_counts[1:])[overflowed] / _SCALE
-        maxima = np.where(self.scored_counts[1:] > 0, self.maxima[1:], np.nan)
-        order = np.flatnonzero(areas >= min_area)
-        if by_score:
-            unscored = np.isnan(maxima)
-            descending = -np.where(unscored, 0.0, maxima)
-            order = order[np.lexsort((labels[order], descending[order], unscored[order]))]
-        peak_rows, peak_cols = np.divmod(self.peaks[1:], self.width)
-        columns = [
-            labels,
-            areas,
-            self.left[1:],
-            self.first[1:] // self.width,
-            self.right[1:],
-            self.last[1:] // self.width,
-            self.row_sums[1:] / areas,
-            self.col_sums[1:] / areas,
-            maxima,
-            means,
-            peak_rows,
-            peak_cols,
-        ]
-        return [
-            Region(label, area, (x1, y1, x2, y2), (row, col), highest, mean, (peak_row, peak_col))
-            for label, area, x1, y1, x2, y2, row, col, highest, mean, peak_row, peak_col in zip(
-                *(column[order].tolist() for column in columns), strict=True
-            )
-        ]
+    width = binary.shape[1]
+    flat = labels.ravel()
+    bins = count + 1
+    values = np.ones(flat.size) if scores is None else scores.astype(np.float64).ravel()
+    rows, cols = np.divmod(np.arange(flat.size), width)
+    finite, scored = np.isfinite(values), ~np.isnan(values)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge scores: see scaled_sums
+        finite_sums = np.bincount(flat[finite], weights=values[finite], minlength=bins)
+    ranked = np.where(scored, values, -np.inf)
+    maxima = np.full(bins, -np.inf)
+    maxima[1:] = ndimage.maximum(ranked.reshape(labels.shape), labels, np.arange(1, bins))
+    hits = np.flatnonzero((flat > 0) & (ranked == maxima[flat]))
+    peaks = np.full(bins, NO_PIXEL)
+    np.minimum.at(peaks, flat[hits], hits)
+    boxes = ndimage.find_objects(labels, count)
+    top = np.array([0] + [box[0].start for box in boxes], np.intp)
+    return SimpleNamespace(
+        width=width,
+        areas=np.bincount(flat, minlength=bins),
+        row_sums=np.bincount(flat, weights=rows.astype(np.float64), minlength=bins),
+        col_sums=np.bincount(flat, weights=cols.astype(np.float64), minlength=bins),
+        first=top * width,
+        last=np.array([0] + [box[0].stop - 1 for box in boxes], np.intp) * width,
+        left=np.array([0] + [box[1].start for box in boxes], np.intp),
+        right=np.array([0] + [box[1].stop - 1 for box in boxes], np.intp),
+        finite_counts=np.bincount(flat[finite], minlength=bins),
+        finite_sums=finite_sums,
+        scaled_sums=np.bincount(flat[finite], weights=values[finite] * SCALE, minlength=bins),
+        scored_counts=np.bincount(flat[scored], minlength=bins),
+        maxima=maxima,
+        peaks=peaks,
+    )
 
 
 def _measure(
@@ -305,26 +298,13 @@ def _measure(
     min_area: int = 0,
     by_score: bool = True,
 ) -> list[Region]:
-    """The regions of one mask (see :meth:`_Tally.regions`); every score 1 if `scores` is None.
-
-    Beyond the label image, only the mask pixels of one block of rows at a
-    time and a few numbers per region are held: the cost does not grow with
-    the background.
-    """
+    """The regions of one mask (see :func:`_collect`); every score 1 if `scores` is None."""
     labels, count = _labels(binary, connectivity)
-    height, width = binary.shape
-    tally = _Tally(count, width)
-    for rows in row_blocks(height, width):
-        local = np.flatnonzero(binary[rows])
-        if local.size == 0:
-            continue
-        regions = labels[rows].reshape(-1)[local].astype(np.intp)
-        if scores is None:
-            values = np.ones(local.size)
-        else:
-            values = scores[rows].reshape(-1)[local].astype(np.float64, copy=False)
-        tally.add(local + rows.start * width, regions, values)
-    return tally.regions(min_area, by_score)
+    if _engine.ENABLED:
+        stats: Any = tally_regions(labels, count, binary, scores)
+    else:
+        stats = _reference_stats(labels, count, binary, scores)
+    return _collect(stats, min_area, by_score)
 
 
 def measure_regions(

@@ -180,3 +180,21 @@ def test_the_switch_changes_the_code_path(monkeypatch):
     count = len(calls)
     both(av.blend, image, image)
     assert len(calls) == 2 * count
+
+
+@given(
+    scores=maps(),
+    mask_seed=st.integers(0, 2**32 - 1),
+    connectivity=st.sampled_from([4, 8]),
+    min_area=st.integers(0, 3),
+)
+def test_regions(scores, mask_seed, connectivity, min_area):
+    mask = np.random.default_rng(mask_seed).random(scores.shape) > 0.5
+    fast, plain = both(
+        av.measure_regions, scores, mask, connectivity=connectivity, min_area=min_area
+    )
+    # repr: exact floats, and NaN (which != itself) prints alike
+    assert [repr(region) for region in fast] == [repr(region) for region in plain]
+    boxes_fast, boxes_plain = both(av.masks_to_boxes, mask, scores, connectivity=connectivity)
+    np.testing.assert_array_equal(boxes_fast[0], boxes_plain[0])
+    np.testing.assert_array_equal(boxes_fast[1], boxes_plain[1])

@@ -12,7 +12,8 @@ What lives here: work in blocks of rows (:mod:`.blocks`), colours stored
 four bytes at a time (:mod:`.colour`), blends looked up in a table of
 byte pairs (:mod:`.blend`), square morphology as separable shifted ANDs
 and ORs (:mod:`.morphology`), resizing row block by row block
-(:mod:`.resize`), and the per-map pipeline that strings them together
+(:mod:`.resize`), region measurements tallied a block of rows at a time
+(:mod:`.regions`), and the per-map pipeline that strings them together
 (:mod:`.pipeline`).
 """
 
