@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 
 __all__ = [
+    "MAX_SIDE",
     "as_images",
     "as_masks",
     "as_one_map",
@@ -41,7 +42,10 @@ __all__ = [
     "work_dtype",
 ]
 
-_REAL_KINDS = "biuf"  # bool, signed int, unsigned int, float
+_REAL_KINDS = "biuf"
+
+#: The longest side an output may have (the largest int32): larger is a mistake, not an image.
+MAX_SIDE = 2**31 - 1  # bool, signed int, unsigned int, float
 
 
 def _as_array(value: object, name: str, *, masked: str = "nan") -> np.ndarray:
@@ -104,7 +108,7 @@ def work_dtype(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.float64)
 
 
-def _stack_of_2d(array: np.ndarray, name: str) -> np.ndarray:
+def _stack_of_2d(array: np.ndarray, name: str, *, one: bool = False) -> np.ndarray:
     """Maps or masks as a 2-D array (one) or a 3-D stack (a batch), by the layout rules.
 
     - ``(H, W)``: one map.
@@ -124,7 +128,11 @@ def _stack_of_2d(array: np.ndarray, name: str) -> np.ndarray:
         array = array[..., 0]
     elif array.ndim == 3 and array.shape[2] == 1:
         array = array[..., 0]
+    if one and array.ndim == 3:
+        raise not_a_batch(name, shape)
     if array.ndim not in (2, 3):
+        if one:
+            raise ValueError(f"{name} must be one 2-D array (H, W) or (H, W, 1), got shape {shape}")
         raise ValueError(
             f"{name} must be 2-D (H, W) or (H, W, 1), or a batch (N, H, W), "
             f"(N, 1, H, W) or (N, H, W, 1), got shape {shape}"
@@ -134,7 +142,9 @@ def _stack_of_2d(array: np.ndarray, name: str) -> np.ndarray:
     return array
 
 
-def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.ndarray, bool]:
+def as_score_maps(
+    anomaly_map: object, name: str = "anomaly_map", *, one: bool = False
+) -> tuple[np.ndarray, bool]:
     """Check anomaly maps and stack them as float ``(N, H, W)``.
 
     The layouts are those of :func:`_stack_of_2d`: ``(H, W)``, ``(H, W, 1)``
@@ -150,7 +160,7 @@ def as_score_maps(anomaly_map: object, name: str = "anomaly_map") -> tuple[np.nd
     is_batch : bool
         False when the input was a single map.
     """
-    array = _stack_of_2d(_as_array(anomaly_map, name), name)
+    array = _stack_of_2d(_as_array(anomaly_map, name), name, one=one)
     array = array.astype(work_dtype(array.dtype), copy=False)
     if array.ndim == 2:
         return array[np.newaxis], False
@@ -164,18 +174,12 @@ def not_a_batch(name: str, shape: tuple[int, ...]) -> ValueError:
 
 def as_one_map(value: object, name: str = "scores") -> np.ndarray:
     """One anomaly map as a float ``(H, W)`` array (see :func:`as_score_maps`)."""
-    maps, is_batch = as_score_maps(value, name)
-    if is_batch:
-        raise not_a_batch(name, np.shape(value))  # type: ignore[call-overload]
-    return maps[0]
+    return as_score_maps(value, name, one=True)[0][0]
 
 
 def as_one_mask(value: object, name: str = "mask") -> np.ndarray:
     """One mask as a bool ``(H, W)`` array (see :func:`as_masks`)."""
-    masks, is_batch = as_masks(value, name)
-    if is_batch:
-        raise not_a_batch(name, np.shape(value))  # type: ignore[call-overload]
-    return masks[0]
+    return as_masks(value, name, one=True)[0][0]
 
 
 def as_images(image: object, name: str = "image") -> tuple[np.ndarray, bool]:
@@ -331,10 +335,12 @@ def check_shape(shape: object, name: str = "shape") -> tuple[int, int]:
         raise TypeError(f"{name} must be two integers (height, width), got {shape!r}")
     if min(integers) < 1:
         raise ValueError(f"{name} must be two positive integers, got {shape!r}")
+    if max(integers) > MAX_SIDE:
+        raise ValueError(f"{name} must have sides of at most {MAX_SIDE} pixels, got {shape!r}")
     return integers[0], integers[1]
 
 
-def as_masks(mask: object, name: str = "mask") -> tuple[np.ndarray, bool]:
+def as_masks(mask: object, name: str = "mask", *, one: bool = False) -> tuple[np.ndarray, bool]:
     """Check binary masks and stack them as bool ``(N, H, W)``.
 
     Any real dtype is taken, non-zero meaning True, so that the 0/255 uint8
@@ -348,7 +354,7 @@ def as_masks(mask: object, name: str = "mask") -> tuple[np.ndarray, bool]:
     is_batch : bool
         False when the input was a single mask.
     """
-    array = _stack_of_2d(_as_array(mask, name, masked="refuse"), name)
+    array = _stack_of_2d(_as_array(mask, name, masked="refuse"), name, one=one)
     if array.dtype.kind == "f" and np.isnan(array).any():
         raise ValueError(f"{name} must not hold NaN: a mask is True (non-zero) or False (zero)")
     binary = array != 0

@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from . import _engine
 from ._engine.blocks import row_blocks
-from ._validate import _as_array, as_one_map, check_shape, not_a_batch
+from ._validate import _as_array, _stack_of_2d, as_one_map, check_shape
 
 
 class _Axis(NamedTuple):
@@ -234,15 +234,7 @@ def resize_nearest(mask: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
            [0, 0, 1, 1],
            [0, 0, 1, 1]])
     """
-    array = _as_array(mask, "mask")
-    if array.ndim != 2:
-        raise (
-            not_a_batch("mask", array.shape)
-            if array.ndim == 3
-            else ValueError(f"mask must be one 2-D array (H, W), got shape {array.shape}")
-        )
-    if array.size == 0:
-        raise ValueError(f"mask must not be empty, got shape {array.shape}")
+    array = _stack_of_2d(_as_array(mask, "mask"), "mask", one=True)
     height, width = check_shape(shape)
     rows = (2 * np.arange(height, dtype=np.int64) + 1) * array.shape[0] // (2 * height)
     cols = (2 * np.arange(width, dtype=np.int64) + 1) * array.shape[1] // (2 * width)

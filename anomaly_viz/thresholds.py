@@ -16,7 +16,10 @@ from numpy.typing import ArrayLike
 from ._validate import _as_array, as_one_map, check_connectivity, check_positive_int, check_real
 from .morphology import structure
 
-__all__ = ["apply_hysteresis_threshold", "threshold_mask", "threshold_otsu"]
+__all__ = ["MAX_BINS", "apply_hysteresis_threshold", "threshold_mask", "threshold_otsu"]
+
+#: The most histogram bins Otsu's threshold takes (more is a mistake, not a finer histogram).
+MAX_BINS = 2**20
 
 
 def threshold_mask(scores: ArrayLike, threshold: float) -> np.ndarray:
@@ -76,7 +79,7 @@ def threshold_otsu(scores: ArrayLike, nbins: int = 256) -> float:
     scores : array_like
         Scores of any real dtype and shape; NaN and infinities are left out.
     nbins : int, default 256
-        Number of histogram bins; at least 2.
+        Number of histogram bins; from 2 to ``MAX_BINS`` (2**20).
 
     Returns
     -------
@@ -107,6 +110,8 @@ def threshold_otsu(scores: ArrayLike, nbins: int = 256) -> float:
     bins = check_positive_int(nbins, "nbins")
     if bins < 2:
         raise ValueError(f"nbins must be at least 2 (two classes need two bins), got {bins}")
+    if bins > MAX_BINS:
+        raise ValueError(f"nbins must be at most {MAX_BINS}, got {bins}")
     array = _as_array(scores, "scores")
     finite = array[np.isfinite(array)].astype(np.float64)  # int64 beyond 2**53 rounds here
     if finite.size == 0:

@@ -796,9 +796,10 @@ DTYPE_ROWS = [
     ("datetime", np.zeros((4, 5), "datetime64[s]"), TypeError, r"{} must hold real numbers"),
 ]
 LAYOUT_ROWS = [
-    ("1-D", np.zeros(5), ValueError, r"{} must be 2-D \(H, W\) .* got shape \(5,\)"),
-    ("4-D", np.zeros((2, 3, 4, 5)), ValueError, r"{} must be 2-D .* got shape \(2, 3, 4, 5\)"),
-    ("0-D", np.float64(3.0), ValueError, r"{} must be 2-D"),
+    # functions taking one map say "one 2-D array", those taking batches "2-D ... or a batch"
+    ("1-D", np.zeros(5), ValueError, r"{} must be (one )?2-D( array)? \(H, W\) .* \(5,\)"),
+    ("4-D", np.zeros((2, 3, 4, 5)), ValueError, r"{} must be (one )?2-D .* \(2, 3, 4, 5\)"),
+    ("0-D", np.float64(3.0), ValueError, r"{} must be (one )?2-D"),
     ("empty", np.zeros((0, 5)), ValueError, r"{} must not be empty"),
     ("empty-1x3x0", np.zeros((1, 3, 0)), ValueError, r"{} must not be empty"),
 ]
@@ -846,8 +847,8 @@ IMAGE_ROWS = [
     ),
 ]
 PLANE_ROWS = [  # resize_nearest: any one 2-D array, whose values it copies
-    ("1-D", np.zeros(5), ValueError, r"{} must be one 2-D array \(H, W\), got shape \(5,\)"),
-    ("4-D", np.zeros((2, 3, 4, 5)), ValueError, r"{} must be one 2-D array \(H, W\), got shape"),
+    ("1-D", np.zeros(5), ValueError, r"{} must be one 2-D array \(H, W\) or \(H, W, 1\), got"),
+    ("4-D", np.zeros((2, 3, 4, 5)), ValueError, r"{} must be one 2-D array \(H, W\) or"),
     ("empty", np.zeros((0, 3)), ValueError, r"{} must not be empty, got shape \(0, 3\)"),
     ("empty-bool", np.zeros((3, 0), bool), ValueError, r"{} must not be empty, got shape \(3, 0\)"),
 ]

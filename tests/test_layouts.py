@@ -154,3 +154,40 @@ def test_colours_are_matplotlib_specs_or_numbers_in_0_255(spec):
     expected = np.rint(np.array(to_rgb(spec)) * 255) if isinstance(spec, str) else spec
     np.testing.assert_array_equal(drawn[0, 1], expected)
     np.testing.assert_array_equal(drawn[0, 0], [0, 0, 0])
+
+
+# ------------------------------------------------------------- sizes and one-array layouts
+
+
+@pytest.mark.parametrize("shape", [(10**400, 3), (3, 2**31)])
+def test_absurd_output_sizes_are_named(shape):
+    from anomaly_viz import resize_bilinear
+
+    with pytest.raises(ValueError, match=r"shape must have sides of at most 2147483647 pixels"):
+        resize_bilinear(np.zeros((2, 2)), shape)
+
+
+def test_absurd_bin_counts_are_named():
+    from anomaly_viz import threshold_otsu
+
+    with pytest.raises(ValueError, match=r"nbins must be at most 1048576, got 10000000"):
+        threshold_otsu([0.0, 1.0], nbins=10**7)
+
+
+@pytest.mark.parametrize("layout", [(4, 5, 1), (1, 4, 5)])
+def test_resize_nearest_takes_one_mask_in_any_one_map_layout(layout):
+    from anomaly_viz import resize_nearest
+
+    mask = np.arange(20).reshape(4, 5) % 3 == 0
+    np.testing.assert_array_equal(
+        resize_nearest(mask.reshape(layout), (8, 10)), resize_nearest(mask, (8, 10))
+    )
+
+
+def test_one_array_functions_word_a_1d_input_without_batches():
+    from anomaly_viz import open_close
+
+    with pytest.raises(
+        ValueError, match=r"^mask must be one 2-D array \(H, W\) or \(H, W, 1\), got"
+    ):
+        open_close(np.zeros(5, bool), 2)
