@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..normalization import quantize
 from .blend import weighted_sum_into
 from .blocks import plain_rows, row_blocks
 from .colour import colors_at
@@ -41,8 +42,8 @@ def colours_into(out: np.ndarray, scores: np.ndarray, fit: Any, table: np.ndarra
 def rgba_into(out: np.ndarray, scores: np.ndarray, fit: Any, table: np.ndarray) -> np.ndarray:
     """Heatmap colours with the opacity ``rint(255 * v)`` (0 for NaN), into `out` (H, W, 4)."""
     for rows, block in _score_blocks(scores, out.shape[:2]):
-        values = fit(block)
-        out[rows, :, :3] = colors_at(fit.quantized(block, len(table) - 1), table)
+        values = fit(block)  # normalised once, for the colours and the opacity
+        out[rows, :, :3] = colors_at(quantize(values, len(table) - 1), table)
         opacity = np.nan_to_num(values * 255.0, nan=0.0)
         out[rows, :, 3] = np.rint(opacity, out=opacity)
     return out
@@ -66,7 +67,7 @@ def overlay_into(
             colours = colors_at(fit.quantized(block, len(table) - 1), table)
             weighted_sum_into(target, colours, alpha, photo, 1.0 - alpha, gamma)
         else:
-            _weighted_mode_into(target, mode, photo, fit(block), table, fit, block, alpha, gamma)
+            _weighted_mode_into(target, mode, photo, fit(block), table, alpha, gamma)
         if threshold is not None:
             cold = ~(block > threshold)
             target[cold] = plain_rows(image, rows)[cold]
@@ -79,8 +80,6 @@ def _weighted_mode_into(
     photo: np.ndarray,
     values: np.ndarray,
     table: np.ndarray,
-    fit: Any,
-    block: np.ndarray,
     alpha: float,
     gamma: float,
 ) -> None:
@@ -92,7 +91,7 @@ def _weighted_mode_into(
         return
     weights = v * alpha
     if mode == "alpha":
-        colours = colors_at(fit.quantized(block, len(table) - 1), table)
+        colours = colors_at(quantize(values, len(table) - 1), table)
         weighted_sum_into(target, colours, weights, photo, 1.0 - weights, gamma)
         return
     weights += 1.0 - alpha  # multiply
