@@ -217,7 +217,8 @@ def _collect(stats: Any, min_area: int, by_score: bool) -> list[Region]:
         means = stats.finite_sums[1:] / stats.finite_counts[1:]
         overflowed = ~np.isfinite(means) & (stats.finite_counts[1:] > 0)
         means[overflowed] = (stats.scaled_sums[1:] / stats.finite_counts[1:])[overflowed] / SCALE
-    maxima = np.where(stats.scored_counts[1:] > 0, stats.maxima[1:], np.nan)
+    # + 0.0: a maximum of zero is 0.0, whichever of 0.0 and -0.0 the reduction kept
+    maxima = np.where(stats.scored_counts[1:] > 0, stats.maxima[1:], np.nan) + 0.0
     order = np.flatnonzero(areas >= min_area)
     if by_score:
         unscored = np.isnan(maxima)

@@ -198,3 +198,12 @@ def test_regions(scores, mask_seed, connectivity, min_area):
     boxes_fast, boxes_plain = both(av.masks_to_boxes, mask, scores, connectivity=connectivity)
     np.testing.assert_array_equal(boxes_fast[0], boxes_plain[0])
     np.testing.assert_array_equal(boxes_fast[1], boxes_plain[1])
+
+
+def test_regions_signed_zero_maximum():
+    scores = np.full((6, 9), -1.0, np.float32)  # blocks of 2 rows: the zeros in two blocks
+    scores[3, 5], scores[4, 4] = -0.0, 0.0
+    mask = np.ones((6, 9), bool)
+    fast, plain = both(av.measure_regions, scores, mask)
+    assert repr(fast) == repr(plain)
+    assert repr(fast[0].max_score) == "0.0"

@@ -6,17 +6,27 @@ at a time (float64 temporaries stay cache-sized, a float or uint16 image is
 scaled to 0-255 one block at a time), and for two uint8 layers with one
 weight each it looks the result up in a 256 x 256 table computed with the
 very operations of the reference, so every byte is the same.
+
+For most weights the table is not even needed: :func:`integer_weights`
+finds small integers with ``floor((A * layer + B * image + C) / D)`` equal
+to that table for all 65,536 byte pairs (checked pair by pair, once per
+weights), which NumPy computes in uint16 a block at a time
+(:func:`integer_sum_into`). anomalib's ``alpha = 0.4`` is ``(2 * layer + 3
+* image + 2) // 5``. Weights whose results fall on a tie (``alpha = 0.5``
+rounds half to even) or need clipping keep the table.
 """
 
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 
 from .blocks import rgb_rows
 
-__all__ = ["Weight", "weighted_sum_into"]
+__all__ = ["IntegerWeights", "Weight", "integer_sum_into", "integer_weights", "weighted_sum_into"]
 
 # Elements blended per step: float64 temporaries stay small (cache-sized)
 # whatever the image size.
@@ -101,5 +111,75 @@ def _lookup_into(
     pair = layer.astype(np.uint16, order="C")
     pair <<= 8
     pair |= image
-    np.take(table, pair.reshape(-1), out=out.reshape(-1))
+    np.take(table, pair.reshape(-1), out=out.reshape(-1), mode="wrap")  # wrap: no buffering
     return out
+
+
+class IntegerWeights(NamedTuple):
+    """``floor((layer * layer_weight + image * image_weight + offset) / divisor)``."""
+
+    layer_weight: int
+    image_weight: int
+    offset: int
+    divisor: int
+
+
+def _denominators(weight: float) -> list[int]:
+    """Divisors worth trying for `weight`: its best fractions, then powers of two."""
+    tried = {Fraction(weight).limit_denominator(limit).denominator for limit in range(1, 257)}
+    return sorted(tried) + [1 << shift for shift in range(1, 9) if (1 << shift) not in tried]
+
+
+@functools.lru_cache(maxsize=32)
+def integer_weights(
+    layer_weight: float, image_weight: float, gamma: float
+) -> IntegerWeights | None:
+    """Integers giving :func:`_pair_table`'s byte for every pair, or None.
+
+    For each divisor D tried (the denominators of the best fractions of
+    `layer_weight` up to 256, then the powers of two) and integer weights
+    A, B next to ``layer_weight * D`` and ``image_weight * D``, the offsets
+    C that work for a pair ``(h, i)`` with table value ``t`` are those with
+    ``t * D <= A h + B i + C < (t + 1) * D``; the first (A, B, C, D) that
+    works for all 65,536 pairs, with every sum below 65,536 (uint16), is
+    returned. None when there is none (a tie rounded to even, a clipped
+    sum): the caller keeps the table.
+
+    >>> integer_weights(0.4, 0.6, 0.0)
+    IntegerWeights(layer_weight=2, image_weight=3, offset=2, divisor=5)
+    >>> integer_weights(0.5, 0.5, 0.0) is None  # 0.5 * (1 + 2) rounds half to even
+    True
+    """
+    target = _pair_table(layer_weight, image_weight, gamma).astype(np.int64).reshape(256, 256)
+    byte = np.arange(256, dtype=np.int64)
+    for divisor in _denominators(layer_weight):
+        for a in {int(np.floor(layer_weight * divisor)), int(np.ceil(layer_weight * divisor))}:
+            for b in {int(np.floor(image_weight * divisor)), int(np.ceil(image_weight * divisor))}:
+                if a < 0 or b < 0:
+                    continue
+                sums = (a * byte)[:, np.newaxis] + b * byte  # [layer, image]
+                lowest = int(np.max(target * divisor - sums))
+                highest = int(np.min((target + 1) * divisor - 1 - sums))
+                if 0 <= lowest <= highest and 255 * (a + b) + lowest < 1 << 16:
+                    return IntegerWeights(a, b, lowest, divisor)
+    return None
+
+
+def integer_sum_into(
+    out: np.ndarray,
+    heat: np.ndarray,
+    image: np.ndarray,
+    weights: IntegerWeights,
+    work: np.ndarray,
+) -> None:
+    """``out = (heat + image * B) // D`` in uint16, `heat` already ``A * layer + C``.
+
+    `out` is uint8 ``(h, W, 3)``, `heat` the uint16 ``(h, W, 3)`` of the
+    weighted layer plus the offset, `image` uint8 ``(h, W, 3)`` (a view is
+    fine) and `work` a uint16 buffer of the same size; `heat` is
+    overwritten.
+    """
+    np.multiply(image, weights.image_weight, out=work, dtype=np.uint16)
+    heat += work
+    heat //= weights.divisor
+    out[...] = heat

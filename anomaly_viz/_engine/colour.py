@@ -1,8 +1,9 @@
-"""Colours stored four bytes at a time: the engine's table look-up.
+"""Colours stored several bytes at a time: the engine's table look-up.
 
 :func:`colors_at` gives ``table[index]`` (the reference,
 :func:`anomaly_viz.colormap.apply_colormap`) about twice as fast, by
-storing each RGB colour as one 4-byte word.
+storing each RGB colour as one 4-byte word; :func:`extended` and
+:func:`packed_words` prepare the tables the per-map pipeline indexes.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["colors_at"]
+__all__ = ["colors_at", "extended", "packed_words", "store_words"]
 
 
 def _packed(table: np.ndarray) -> np.ndarray:
@@ -30,21 +31,52 @@ def _packed_bytes(table_bytes: bytes) -> np.ndarray:
     return packed
 
 
-def _store_rgb(out: np.ndarray, words: np.ndarray) -> None:
-    """Write the R, G, B bytes of each uint32 in `words` into the bytes of `out`.
+def extended(table: np.ndarray) -> np.ndarray:
+    """A ``(N + 1, 3)`` table (N colours, then the colour for NaN) as ``(N + 2, 3)``.
 
-    Pixel p takes bytes 3p .. 3p+2 of the C-contiguous `out`. Each word is
-    stored whole at byte 3p, so its fourth (zero) byte lands on 3p+3 and is
-    overwritten by the next pixel's store: one 4-byte store per pixel,
-    about twice as fast as copying 3-byte rows with ``np.take(axis=0)``. The
-    last pixel is copied byte-wise so that nothing is written past `out`.
+    Entry N repeats the top colour, entry N + 1 is the NaN colour: the
+    indices of :func:`anomaly_viz._engine.normalization.indices_into`.
+
+    >>> extended(np.array([[1, 1, 1], [2, 2, 2], [9, 9, 9]], np.uint8))[:, 0]
+    array([1, 2, 2, 9], dtype=uint8)
+    """
+    return np.concatenate([table[:-1], table[-2:-1], table[-1:]])
+
+
+def packed_words(rows: np.ndarray) -> np.ndarray:
+    """Each row of a ``(N, 3)`` table of uint8 or uint16 as one word, zero-padded.
+
+    uint8 rows become uint32 words, uint16 rows uint64 words; channel c is
+    at bytes ``c * itemsize`` onwards in memory, so storing a word at a
+    pixel's first byte writes its three values (:func:`store_words`).
+
+    >>> packed_words(np.array([[1, 2, 3]], np.uint8)).view(np.uint8)
+    array([1, 2, 3, 0], dtype=uint8)
+    """
+    word = {np.dtype(np.uint8): np.uint32, np.dtype(np.uint16): np.uint64}[rows.dtype]
+    packed = np.zeros(len(rows), word)
+    packed.view(rows.dtype).reshape(-1, 4)[:, :3] = rows
+    return packed
+
+
+def store_words(out: np.ndarray, words: np.ndarray) -> None:
+    """Write the three leading values of each word in `words` into `out`.
+
+    `out` is C-contiguous, its items the word's lanes (uint8 for uint32
+    words, uint16 for uint64 words), three per word. Pixel p takes items
+    3p .. 3p+2: each word is stored whole at item 3p, so its fourth (zero)
+    lane lands on item 3p+3 and is overwritten by the next pixel's store:
+    one store per pixel, about twice as fast as copying 3-item rows with
+    ``np.take(axis=0)``. The last pixel is copied lane by lane so that
+    nothing is written past `out`.
     """
     flat, words = out.reshape(-1), words.reshape(-1)
     count = words.size
     if count > 1:
-        overlapping = np.ndarray((count - 1,), np.uint32, buffer=flat, strides=(3,))
+        stride = 3 * flat.itemsize
+        overlapping = np.ndarray((count - 1,), words.dtype, buffer=flat, strides=(stride,))
         overlapping[...] = words[:-1]
-    flat[-3:] = words[-1:].view(np.uint8)[:3]
+    flat[-3:] = words[-1:].view(flat.dtype)[:3]
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,8 +85,16 @@ def _overlapping_stores_work() -> bool:
     table = np.arange(30, dtype=np.uint8).reshape(10, 3)
     index = np.array([3, 1, 4, 1, 5, 9, 2, 6])
     out = np.empty((8, 3), np.uint8)
-    _store_rgb(out, np.take(_packed(table), index))
-    return bool(np.array_equal(out, table[index]))
+    store_words(out, np.take(_packed(table), index))
+    wide = table.astype(np.uint16) * 257
+    out16 = np.empty((8, 3), np.uint16)
+    store_words(out16, np.take(packed_words(wide), index))
+    return bool(np.array_equal(out, table[index]) and np.array_equal(out16, wide[index]))
+
+
+def overlapping_stores_work() -> bool:
+    """Whether :func:`store_words` may be used (checked once per process)."""
+    return _overlapping_stores_work()
 
 
 def colors_at(index: np.ndarray, table: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -62,7 +102,7 @@ def colors_at(index: np.ndarray, table: np.ndarray, out: np.ndarray | None = Non
     if out is None:
         out = np.empty((*index.shape, 3), np.uint8)
     if out.flags.c_contiguous and _overlapping_stores_work():
-        _store_rgb(out, np.take(_packed(table), index))
+        store_words(out, np.take(_packed(table), index, mode="wrap"))
     else:
         np.take(table, index, axis=0, out=out)
     return out

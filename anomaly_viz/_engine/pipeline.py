@@ -7,6 +7,14 @@ reference composition written in :mod:`anomaly_viz.overlays`
 (``resize_bilinear``, then the normalisation, ``quantize`` and the table,
 then ``mode_weights`` and ``weighted_sum``), without ever making a
 full-size float array.
+
+Two shortcuts, each taken only where it gives those bytes (see the
+functions they call): the colour-table indices of a linear scale come from
+an :class:`~anomaly_viz._engine.normalization.IndexPlan` (no clip, no NaN
+pass when the map's extremes rule them out), and the blend of a uint8 RGB
+image with fixed weights is the integer formula of
+:func:`~anomaly_viz._engine.blend.integer_weights`, its heatmap term
+``A * colour + C`` read from a table of uint16 triples.
 """
 
 from __future__ import annotations
@@ -17,9 +25,10 @@ from typing import Any
 import numpy as np
 
 from ..normalization import quantize
-from .blend import weighted_sum_into
+from .blend import IntegerWeights, integer_sum_into, integer_weights, weighted_sum_into
 from .blocks import plain_rows, row_blocks
-from .colour import colors_at
+from .colour import colors_at, extended, overlapping_stores_work, packed_words, store_words
+from .normalization import IndexPlan, index_plan, indices_into
 from .resize import resized_rows
 
 __all__ = ["colours_into", "overlay_into", "rgba_into"]
@@ -32,10 +41,40 @@ def _score_blocks(scores: np.ndarray, size: tuple[int, int]) -> Iterator[tuple[s
         yield rows, rows_of(rows)
 
 
+class _Indexer:
+    """Extended-table indices of blocks of one map, in reused buffers."""
+
+    def __init__(self, plan: IndexPlan, dtype: np.dtype, width: int) -> None:
+        pixels = max(1, next(row_blocks(1 << 30, width)).stop) * width  # the largest block
+        self.plan = plan
+        self.work = np.empty(pixels, dtype)
+        self.index = np.empty(pixels, np.int32)
+
+    def __call__(self, block: np.ndarray) -> np.ndarray:
+        count = block.size
+        index = self.index[:count]
+        indices_into(index, block.reshape(-1), self.plan, self.work[:count])
+        return index
+
+
+def _indexer(scores: np.ndarray, fit: Any, table: np.ndarray, width: int) -> _Indexer | None:
+    """An :class:`_Indexer` for `scores` under `fit`, or None (no shortcut, see index_plan)."""
+    if not overlapping_stores_work():
+        return None
+    plan = index_plan(fit, scores, len(table) - 1)
+    return None if plan is None else _Indexer(plan, scores.dtype, width)
+
+
 def colours_into(out: np.ndarray, scores: np.ndarray, fit: Any, table: np.ndarray) -> np.ndarray:
     """The heatmap colours of `scores`, resized to `out`'s height and width, into `out`."""
+    indexer = _indexer(scores, fit, table, out.shape[1])
+    if indexer is None:
+        for rows, block in _score_blocks(scores, out.shape[:2]):
+            colors_at(fit.quantized(block, len(table) - 1), table, out=out[rows])
+        return out
+    words = packed_words(extended(table))
     for rows, block in _score_blocks(scores, out.shape[:2]):
-        colors_at(fit.quantized(block, len(table) - 1), table, out=out[rows])
+        store_words(out[rows], np.take(words, indexer(block), mode="wrap"))
     return out
 
 
@@ -61,6 +100,11 @@ def overlay_into(
     threshold: float | None,
 ) -> np.ndarray:
     """`scores` laid over `image` in `mode` (see :mod:`anomaly_viz.blending`), into `out`."""
+    if mode == "blend" and image.dtype == np.uint8 and image.shape[-1] in (3, 4):
+        weights = integer_weights(alpha, 1.0 - alpha, gamma)
+        indexer = _indexer(scores, fit, table, out.shape[1])
+        if weights is not None and indexer is not None:
+            return _integer_blend_into(out, image, scores, indexer, table, weights, threshold)
     for rows, block in _score_blocks(scores, out.shape[:2]):
         target, photo = out[rows], image[rows]
         if mode == "blend":  # the colours alone: the fused quantized path
@@ -68,6 +112,32 @@ def overlay_into(
             weighted_sum_into(target, colours, alpha, photo, 1.0 - alpha, gamma)
         else:
             _weighted_mode_into(target, mode, photo, fit(block), table, alpha, gamma)
+        if threshold is not None:
+            cold = ~(block > threshold)
+            target[cold] = plain_rows(image, rows)[cold]
+    return out
+
+
+def _integer_blend_into(
+    out: np.ndarray,
+    image: np.ndarray,
+    scores: np.ndarray,
+    indexer: _Indexer,
+    table: np.ndarray,
+    weights: IntegerWeights,
+    threshold: float | None,
+) -> np.ndarray:
+    """The blend mode on a uint8 RGB(A) image by the integer formula, into `out`."""
+    colours = extended(table).astype(np.uint16)
+    heat_words = packed_words(colours * weights.layer_weight + weights.offset)
+    pixels = indexer.index.size
+    heat, work = np.empty(3 * pixels, np.uint16), np.empty(3 * pixels, np.uint16)
+    for rows, block in _score_blocks(scores, out.shape[:2]):
+        target, photo = out[rows], image[rows, :, :3]
+        size = target.size
+        layer = heat[:size].reshape(target.shape)
+        store_words(layer, np.take(heat_words, indexer(block), mode="wrap"))
+        integer_sum_into(target, layer, photo, weights, work[:size].reshape(target.shape))
         if threshold is not None:
             cold = ~(block > threshold)
             target[cold] = plain_rows(image, rows)[cold]
