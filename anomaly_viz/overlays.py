@@ -167,14 +167,14 @@ def overlay_checked(
     count = _validate.check_batch(len(maps), len(images))
     size = images.shape[1:3]
     out = np.empty((count, *size, 3), np.uint8)
+    options = (table, mode, alpha, gamma, threshold)
     for index in range(count):
         scores, photo = maps[index % len(maps)], images[index % len(images)]
-        fit = normalization.fit(scores)
-        arguments = (photo, scores, fit, table, mode, alpha, gamma, threshold)
-        if _engine.ENABLED:
-            pipeline.overlay_into(out[index], *arguments)
+        if _engine.ENABLED:  # fits the normalisation itself
+            pipeline.overlay_into(out[index], photo, scores, normalization, *options)
         else:
-            out[index] = reference_overlay(*arguments)
+            fit = normalization.fit(scores)
+            out[index] = reference_overlay(photo, scores, fit, *options)
     return out if map_batch or image_batch else out[0]
 
 

@@ -121,11 +121,10 @@ def anomaly_map_to_color_map(
     table = lookup_table(colormap)
     out = np.empty((*maps.shape, 3), np.uint8)
     for index, scores in enumerate(maps):
-        fit = normalization.fit(scores)
-        if _engine.ENABLED:
-            pipeline.colours_into(out[index], scores, fit, table)
+        if _engine.ENABLED:  # fits the normalisation itself
+            pipeline.colours_into(out[index], scores, normalization, table)
         else:
-            out[index] = reference_colours(scores, scores.shape, fit, table)
+            out[index] = reference_colours(scores, scores.shape, normalization.fit(scores), table)
     return out if is_batch else out[0]
 
 

@@ -79,7 +79,9 @@ class IndexPlan(NamedTuple):
     checked: bool  # False: every score is finite and within [low, high]
 
 
-def index_plan(fit: Any, scores: np.ndarray, levels: int) -> IndexPlan | None:
+def index_plan(
+    fit: Any, scores: np.ndarray, levels: int, extremes: tuple[Any, Any] | None = None
+) -> IndexPlan | None:
     """The plan for `scores` under the fitted normalisation `fit`, or None.
 
     None when the engine's shortcut does not hold: a scale that is not a
@@ -94,6 +96,8 @@ def index_plan(fit: Any, scores: np.ndarray, levels: int) -> IndexPlan | None:
     `scores` is the map as the user gave it (checked, float): resized
     values stay within the range of the scores they come from, and are
     finite when those are, so the map's extremes decide for every block.
+    `extremes` are ``(np.min(scores), np.max(scores))`` when the caller has
+    them already.
     """
     from ..normalization import _linear_terms
 
@@ -108,8 +112,8 @@ def index_plan(fit: Any, scores: np.ndarray, levels: int) -> IndexPlan | None:
     step = kind(span) / kind(levels)
     if not (step >= np.finfo(scores.dtype).tiny and step * kind(levels) == kind(span)):
         return None  # span / levels would be subnormal: not exact
-    low, high = np.min(scores), np.max(scores)  # NaN when there is one
-    inside = bool(low >= kind(fit.low) and high <= kind(fit.high))  # False for NaN
+    low, high = (np.min(scores), np.max(scores)) if extremes is None else extremes
+    inside = bool(low >= kind(fit.low) and high <= kind(fit.high))  # False for NaN (a minimum)
     return IndexPlan(kind(offset), step, levels, checked=not inside)
 
 

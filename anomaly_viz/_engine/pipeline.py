@@ -19,6 +19,7 @@ image with fixed weights is the integer formula of
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,22 +58,54 @@ class _Indexer:
         return index
 
 
-def _indexer(scores: np.ndarray, fit: Any, table: np.ndarray, width: int) -> _Indexer | None:
-    """An :class:`_Indexer` for `scores` under `fit`, or None (no shortcut, see index_plan)."""
+def _fitted(spec: Any, scores: np.ndarray) -> tuple[Any, tuple[Any, Any]]:
+    """``spec.fit(scores)`` and the map's extremes (NaN if it holds one), each computed once.
+
+    For an unfitted ``minmax`` scale of a map whose minimum and maximum are
+    finite, those are the reference's sample (``_finite_extremes``), so the
+    fit is made from them instead of being computed again.
+    """
+    extremes = np.min(scores), np.max(scores)
+    if spec.is_fitted or spec.kind != "minmax" or not np.isfinite(extremes).all():
+        return spec.fit(scores), extremes
+    return spec._fitted_from(np.array(extremes, scores.dtype)), extremes
+
+
+def _indexer(
+    scores: np.ndarray, spec: Any, table: np.ndarray, width: int
+) -> tuple[Any, _Indexer | None]:
+    """`spec` fitted to `scores`, and an :class:`_Indexer` for them (None: no shortcut)."""
+    fit, extremes = _fitted(spec, scores)
     if not overlapping_stores_work():
-        return None
-    plan = index_plan(fit, scores, len(table) - 1)
-    return None if plan is None else _Indexer(plan, scores.dtype, width)
+        return fit, None
+    plan = index_plan(fit, scores, len(table) - 1, extremes)
+    return fit, None if plan is None else _Indexer(plan, scores.dtype, width)
 
 
-def colours_into(out: np.ndarray, scores: np.ndarray, fit: Any, table: np.ndarray) -> np.ndarray:
-    """The heatmap colours of `scores`, resized to `out`'s height and width, into `out`."""
-    indexer = _indexer(scores, fit, table, out.shape[1])
+@functools.lru_cache(maxsize=16)
+def _colour_words(table_bytes: bytes) -> np.ndarray:
+    """The extended table of a ``(N + 1, 3)`` table (given as bytes) as uint32 words."""
+    return packed_words(extended(np.frombuffer(table_bytes, np.uint8).reshape(-1, 3)))
+
+
+@functools.lru_cache(maxsize=16)
+def _heat_words(table_bytes: bytes, weights: IntegerWeights) -> np.ndarray:
+    """``A * colour + C`` of the extended table as uint64 words of three uint16."""
+    colours = extended(np.frombuffer(table_bytes, np.uint8).reshape(-1, 3)).astype(np.uint16)
+    return packed_words(colours * weights.layer_weight + weights.offset)
+
+
+def colours_into(out: np.ndarray, scores: np.ndarray, spec: Any, table: np.ndarray) -> np.ndarray:
+    """The heatmap colours of `scores`, resized to `out`'s height and width, into `out`.
+
+    `spec` is the normalisation, fitted to `scores` here if it is not yet.
+    """
+    fit, indexer = _indexer(scores, spec, table, out.shape[1])
     if indexer is None:
         for rows, block in _score_blocks(scores, out.shape[:2]):
             colors_at(fit.quantized(block, len(table) - 1), table, out=out[rows])
         return out
-    words = packed_words(extended(table))
+    words = _colour_words(table.tobytes())
     for rows, block in _score_blocks(scores, out.shape[:2]):
         store_words(out[rows], np.take(words, indexer(block), mode="wrap"))
     return out
@@ -92,19 +125,24 @@ def overlay_into(
     out: np.ndarray,
     image: np.ndarray,
     scores: np.ndarray,
-    fit: Any,
+    spec: Any,
     table: np.ndarray,
     mode: str,
     alpha: float,
     gamma: float,
     threshold: float | None,
 ) -> np.ndarray:
-    """`scores` laid over `image` in `mode` (see :mod:`anomaly_viz.blending`), into `out`."""
+    """`scores` laid over `image` in `mode` (see :mod:`anomaly_viz.blending`), into `out`.
+
+    `spec` is the normalisation, fitted to `scores` here if it is not yet.
+    """
     if mode == "blend" and image.dtype == np.uint8 and image.shape[-1] in (3, 4):
         weights = integer_weights(alpha, 1.0 - alpha, gamma)
-        indexer = _indexer(scores, fit, table, out.shape[1])
+        fit, indexer = _indexer(scores, spec, table, out.shape[1])
         if weights is not None and indexer is not None:
             return _integer_blend_into(out, image, scores, indexer, table, weights, threshold)
+    else:
+        fit = spec.fit(scores)
     for rows, block in _score_blocks(scores, out.shape[:2]):
         target, photo = out[rows], image[rows]
         if mode == "blend":  # the colours alone: the fused quantized path
@@ -128,8 +166,7 @@ def _integer_blend_into(
     threshold: float | None,
 ) -> np.ndarray:
     """The blend mode on a uint8 RGB(A) image by the integer formula, into `out`."""
-    colours = extended(table).astype(np.uint16)
-    heat_words = packed_words(colours * weights.layer_weight + weights.offset)
+    heat_words = _heat_words(table.tobytes(), weights)
     pixels = indexer.index.size
     heat, work = np.empty(3 * pixels, np.uint16), np.empty(3 * pixels, np.uint16)
     for rows, block in _score_blocks(scores, out.shape[:2]):
