@@ -8,8 +8,10 @@ seed); one warm-up call, then medians of the timed calls in ms. ratio =
 anomaly_viz / other: below 1, anomaly_viz is faster. Memory is the peak
 allocation traced by ``tracemalloc`` during one call, over the output's
 bytes, for superimpose at the largest size on every path (uint8, float32,
-float64 and uint16 images, a map with a NaN, as it is and resized), and,
-reported only, for measure_regions of a map with one small region.
+float64 and uint16 images, a map with a NaN, as it is and resized), for
+measure_regions of a map with one small region (over the map's bytes); and,
+in bytes, for compute_mask with a kernel far wider than its map and for
+refusing a TIFF and an .npz decompression bomb.
 ``--quick`` runs tiny sizes once without needing OpenCV (the test suite's
 smoke test).
 """
@@ -27,6 +29,7 @@ import gc
 import platform
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 
@@ -36,6 +39,7 @@ import scipy
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from anomaly_viz import compute_mask, measure_regions
+from anomaly_viz.io import MAX_PIXELS
 from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
 
 try:
@@ -63,15 +67,24 @@ QUICK_SIZES = [(32, 32), (64, 64), (96, 128)]
 # The side of the square map of the measure_regions memory case (one 10x10 region in it).
 FULL_REGIONS_SIDE, QUICK_REGIONS_SIDE = 10000, 200
 
-# (operation, baseline): the largest acceptable ratio at the reference size.
+# (operation, baseline, size): the largest acceptable ratio; "reference" and "large" are the
+# second and third sizes, "resized" the map of the first size over the image of the second.
 TARGETS = {
-    ("color map", "anomalib cv2"): 1.0,
-    ("superimpose", "anomalib cv2"): 1.0,
-    ("superimpose resized", "resize + anomalib cv2"): 1.5,
-    ("compute_mask anomalib", "anomalib skimage"): 0.3,
-    ("superimpose", "matplotlib naive"): 1 / 3,
+    ("color map", "anomalib cv2", "reference"): 0.9,
+    ("superimpose", "anomalib cv2", "reference"): 1.05,
+    ("superimpose", "anomalib cv2", "large"): 0.85,
+    ("superimpose resized", "resize + anomalib cv2", "resized"): 1.3,
+    ("compute_mask", "cv2 open+close", "reference"): 1.4,
+    ("compute_mask anomalib", "anomalib skimage", "reference"): 0.3,
+    ("superimpose", "matplotlib naive", "reference"): 1 / 3,
 }
 SCALING_SLACK, MEMORY_TARGET = 1.25, 3.0
+# measure_regions: memory in proportion to the map (its label image), not to every pixel sorted.
+REGIONS_MEMORY_TARGET = 3.0
+# A kernel far wider than the map costs no more than one as wide as the map.
+WIDE_KERNEL, WIDE_KERNEL_MAP, WIDE_KERNEL_MEMORY_TARGET = 100_000, (10, 10), 1 << 20
+# Decompression bombs are refused from their headers: peak memory a small fraction of the bomb.
+BOMB_SIDE, BOMB_MEMORY_TARGET = 30_000, 16 << 20
 
 
 # ---- anomalib's recipes (anomalib.utils.post_process) and the naive matplotlib path ----
@@ -193,6 +206,75 @@ def superimpose_memory_ratio(anomaly_map, image):
     return peak / out.nbytes
 
 
+def wide_kernel_memory():
+    """Peak traced bytes of compute_mask with a kernel far wider than a small map."""
+    anomaly_map = np.random.default_rng(SEED).random(WIDE_KERNEL_MAP).astype(np.float32)
+    _, peak = peak_memory(lambda: compute_mask(anomaly_map, THRESHOLD, WIDE_KERNEL))
+    return peak
+
+
+def _rows_of(count, step):
+    """Counts of rows, `step` at a time, adding up to `count`."""
+    return [min(step, count - top) for top in range(0, count, step)]
+
+
+def bomb_memory(folder, side, max_pixels):
+    """Peak traced bytes of refusing a small TIFF and a small .npz that decode to side x side.
+
+    The TIFF is one strip of zeros, deflate-compressed, written by hand (no
+    tifffile needed); the .npz holds one zero uint8 array, deflated. Both
+    are a few MB or less on disk and ``side**2`` bytes once decoded; read_image
+    and read_map must refuse them (above `max_pixels`) from their headers.
+    """
+    import struct
+    import zipfile
+    import zlib
+
+    from anomaly_viz.io import FileProblem, read_image, read_map
+
+    tiff = os.path.join(folder, "bomb.tif")
+    compressor, zeros = zlib.compressobj(1), bytes(side * 1000)
+    strip = b"".join(compressor.compress(zeros[: side * rows]) for rows in _rows_of(side, 1000))
+    strip += compressor.flush()
+    entries = [  # tag, type (3 short, 4 long), value
+        (256, 4, side),
+        (257, 4, side),
+        (258, 3, 8),
+        (259, 3, 8),  # deflate
+        (262, 3, 1),
+        (273, 4, 8),  # the strip right after the header
+        (277, 3, 1),
+        (278, 4, side),
+        (279, 4, len(strip)),
+    ]
+    directory = struct.pack("<H", len(entries))
+    for tag, kind, value in entries:
+        directory += struct.pack("<HHI", tag, kind, 1) + struct.pack("<I", value)
+    directory += struct.pack("<I", 0)
+    with open(tiff, "wb") as stream:
+        stream.write(b"II*\x00" + struct.pack("<I", 8 + len(strip)) + strip + directory)
+    npz = os.path.join(folder, "bomb.npz")
+    with zipfile.ZipFile(npz, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("scores.npy", "w", force_zip64=True) as member:
+            header = {"descr": "|u1", "fortran_order": False, "shape": (side, side)}
+            np.lib.format.write_array_header_1_0(member, header)
+            for rows in _rows_of(side, 1000):
+                member.write(zeros[: side * rows])
+    peaks = []
+    for read, path in ((read_image, tiff), (read_map, npz)):
+
+        def refuse(read=read, path=path):
+            try:
+                read(path, max_pixels=max_pixels)
+            except FileProblem:
+                return True
+            return False
+
+        refused, peak = peak_memory(refuse)
+        peaks.append((os.path.basename(path), os.path.getsize(path), refused, peak))
+    return peaks
+
+
 def regions_memory_ratio(side):
     """Peak traced allocation of measure_regions over the map's size: one 10x10 region."""
     anomaly_map = np.zeros((side, side), np.float32)
@@ -252,6 +334,12 @@ def verdict(value, target):
     return f"<= {target:.2f} {'met' if value <= target else 'NOT met'}"
 
 
+def which_size(operation, size, reference, large):
+    if operation == RESIZED[0]:
+        return "resized"
+    return {reference: "reference", large: "large"}.get(size)
+
+
 def format_table(header, rows, style):
     """Plain aligned columns, an RST simple table or a Markdown table."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -309,10 +397,10 @@ def main(argv=None):
         baselines = [(name, fn) for name, fn in baselines if have_opencv or name == PURE]
         if not baselines:
             rows.append([operation, size_label, f"{mine:.2f}", "(skipped)", "-", "-", "-"])
-        at_reference = size == reference or operation == RESIZED[0]
+        which = which_size(operation, size, reference, large)
         for name, fn in baselines:
             other = measure(functools.partial(fn, *pair), repeat) * 1e3
-            ratio, target = mine / other, TARGETS.get((operation, name)) if at_reference else None
+            ratio, target = mine / other, TARGETS.get((operation, name, which))
             if target is not None:
                 checks.append(ratio <= target)
             met = verdict(ratio, target) if target else "-"
@@ -338,10 +426,32 @@ def main(argv=None):
         )
     side = QUICK_REGIONS_SIDE if args.quick else FULL_REGIONS_SIDE
     memory = regions_memory_ratio(side)
+    checks.append(memory <= REGIONS_MEMORY_TARGET)
     print(
         f"- memory, measure_regions of one 10x10 region in a {side}x{side} float32 map: "
-        f"peak traced allocation {memory:.2f} x map (no target, reported only)"
+        f"peak traced allocation {memory:.2f} x map "
+        f"(target {verdict(memory, REGIONS_MEMORY_TARGET)})"
     )
+    peak = wide_kernel_memory()
+    checks.append(peak <= WIDE_KERNEL_MEMORY_TARGET)
+    print(
+        f"- memory, compute_mask with k={WIDE_KERNEL} on a {label(WIDE_KERNEL_MAP)} map: peak "
+        f"traced allocation {peak / 1024:.1f} KiB (target <= {WIDE_KERNEL_MEMORY_TARGET >> 10} "
+        f"KiB {'met' if peak <= WIDE_KERNEL_MEMORY_TARGET else 'NOT met'})"
+    )
+    # quick: a tiny bomb, refused by a pixel limit just under its size
+    bomb_side = QUICK_REGIONS_SIDE if args.quick else BOMB_SIDE
+    limit = bomb_side**2 - 1 if args.quick else MAX_PIXELS
+    with tempfile.TemporaryDirectory() as folder:
+        for name, size_on_disk, refused, peak in bomb_memory(folder, bomb_side, limit):
+            ok = refused and peak <= BOMB_MEMORY_TARGET
+            checks.append(ok)
+            print(
+                f"- memory, refusing {name} ({size_on_disk / 1e6:.2f} MB on disk, "
+                f"{bomb_side}x{bomb_side} decoded): {'refused' if refused else 'read'}, peak "
+                f"traced allocation {peak / 2**20:.1f} MiB (target refused and <= "
+                f"{BOMB_MEMORY_TARGET >> 20} MiB {'met' if ok else 'NOT met'})"
+            )
     print(f"- targets met: {sum(checks)} of {len(checks)}")
     return 0
 

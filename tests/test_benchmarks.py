@@ -39,6 +39,14 @@ def test_quick_benchmark_prints_the_table():
         ), case
     assert any(
         line.startswith("- memory, measure_regions of one 10x10 region in a 200x200 float32 map")
-        and line.endswith("x map (no target, reported only)")
+        and line.endswith(("x map (target <= 3.00 met)", "x map (target <= 3.00 NOT met)"))
         for line in memory
     )
+    assert any(
+        line.startswith("- memory, compute_mask with k=100000 on a 10x10 map") for line in memory
+    )
+    for bomb in ("bomb.tif", "bomb.npz"):
+        assert any(
+            line.startswith(f"- memory, refusing {bomb} (") and ": refused, peak traced" in line
+            for line in memory
+        ), bomb

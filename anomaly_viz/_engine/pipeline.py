@@ -45,8 +45,8 @@ def _score_blocks(scores: np.ndarray, size: tuple[int, int]) -> Iterator[tuple[s
 class _Indexer:
     """Extended-table indices of blocks of one map, in reused buffers."""
 
-    def __init__(self, plan: IndexPlan, dtype: np.dtype, width: int) -> None:
-        pixels = max(1, next(row_blocks(1 << 30, width)).stop) * width  # the largest block
+    def __init__(self, plan: IndexPlan, dtype: np.dtype, size: tuple[int, int]) -> None:
+        pixels = next(row_blocks(*size)).stop * size[1]  # the first block is the largest
         self.plan = plan
         self.work = np.empty(pixels, dtype)
         self.index = np.empty(pixels, np.int32)
@@ -72,14 +72,14 @@ def _fitted(spec: Any, scores: np.ndarray) -> tuple[Any, tuple[Any, Any]]:
 
 
 def _indexer(
-    scores: np.ndarray, spec: Any, table: np.ndarray, width: int
+    scores: np.ndarray, spec: Any, table: np.ndarray, size: tuple[int, int]
 ) -> tuple[Any, _Indexer | None]:
     """`spec` fitted to `scores`, and an :class:`_Indexer` for them (None: no shortcut)."""
     fit, extremes = _fitted(spec, scores)
     if not overlapping_stores_work():
         return fit, None
     plan = index_plan(fit, scores, len(table) - 1, extremes)
-    return fit, None if plan is None else _Indexer(plan, scores.dtype, width)
+    return fit, None if plan is None else _Indexer(plan, scores.dtype, size)
 
 
 @functools.lru_cache(maxsize=16)
@@ -100,7 +100,7 @@ def colours_into(out: np.ndarray, scores: np.ndarray, spec: Any, table: np.ndarr
 
     `spec` is the normalisation, fitted to `scores` here if it is not yet.
     """
-    fit, indexer = _indexer(scores, spec, table, out.shape[1])
+    fit, indexer = _indexer(scores, spec, table, out.shape[:2])
     if indexer is None:
         for rows, block in _score_blocks(scores, out.shape[:2]):
             colors_at(fit.quantized(block, len(table) - 1), table, out=out[rows])
@@ -138,7 +138,7 @@ def overlay_into(
     """
     if mode == "blend" and image.dtype == np.uint8 and image.shape[-1] in (3, 4):
         weights = integer_weights(alpha, 1.0 - alpha, gamma)
-        fit, indexer = _indexer(scores, spec, table, out.shape[1])
+        fit, indexer = _indexer(scores, spec, table, out.shape[:2])
         if weights is not None and indexer is not None:
             return _integer_blend_into(out, image, scores, indexer, table, weights, threshold)
     else:
