@@ -190,6 +190,7 @@ def _rows_periodic(
         far_rows = half[_lines(far[start], count, step)]
         difference = np.subtract(far_rows, half[_lines(near[start], count, step)])
         np.multiply(difference, weight[start:stop, np.newaxis, np.newaxis], out=stacks[start:stop])
+        del difference
     for start, stop in _runs(tuple(near)):
         near_rows = half[_lines(near[start], count, step)]
         np.add(stacks[start:stop], near_rows, out=stacks[start:stop])
@@ -235,7 +236,6 @@ def _columns_phased(
     flat_out, flat_in = out.reshape(-1), sources.reshape(-1)
     period, size = len(phases), flat_in.size
     count = flat_out.size // period
-    products = np.empty((period, count), out.dtype)
     weights = np.array([phase.weight for phase in phases], out.dtype)
     for begin, end in _runs(tuple((phase.start, phase.side) for phase in phases)):
         start, side = phases[begin].start, phases[begin].side
@@ -245,10 +245,11 @@ def _columns_phased(
             continue
         near = flat_in[_lines(step * first + start, stop - first, step)]
         difference = flat_in[_lines(step * first + start + side, stop - first, step)] - near
-        group = products[begin:end, : stop - first]
-        np.multiply(difference, weights[begin:end, np.newaxis], out=group)
-        for j, product in enumerate(group, begin):
+        products = np.multiply(difference, weights[begin:end, np.newaxis])
+        del difference
+        for j, product in enumerate(products, begin):
             np.add(product, near, out=flat_out[_lines(period * first + j, stop - first, period)])
+        del products
 
 
 def _columns_gathered(out: np.ndarray, sources: np.ndarray, plan: _Plan) -> None:
@@ -359,6 +360,7 @@ class _Resizer:
         if old is not None and start <= first < start + len(old):
             shared = min(start + len(old) - first, len(chunk))
             chunk[:shared] = old[first - start : first - start + shared]
+        self.chunk = old = None  # not kept while the new rows are made
         self._columns(slice(first + shared, first + len(chunk)), chunk[shared:])
         self.chunk_start, self.chunk = first, chunk
         return chunk
