@@ -90,7 +90,11 @@ def _lerp_clamped(near: np.ndarray, far: np.ndarray, weight: np.ndarray) -> np.n
     with np.errstate(over="ignore"):
         out = near * (1 - weight)
         out += far * weight
-    return np.clip(out, low, high, out=out)
+    np.clip(out, low, high, out=out)
+    # NumPy's clip may keep -0.0 or 0.0 for a zero between bounds of the two
+    # signs, depending on the array's length: + 0.0 makes every zero 0.0.
+    out += 0.0
+    return out
 
 
 Lerp = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
