@@ -407,3 +407,11 @@ def test_interrupt_in_the_writer_removes_the_temporary_file(tmp_path, monkeypatc
         write_image(tmp_path / "out.png", np.zeros((300, 300, 3), np.uint8))
     assert len(seen) == 1 and seen[0].startswith(TEMPORARY_PREFIX)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_array_subclasses_write_their_pixels(tmp_path):
+    image = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    np.save(tmp_path / "image.npy", image)
+    mapped = np.load(tmp_path / "image.npy", mmap_mode="r")
+    for subclass in (np.ma.masked_equal(image, 5), mapped):
+        assert encoded(subclass) == encoded(image)
