@@ -21,8 +21,8 @@ maps (Gaussian blobs plus noise). Then whole processes are timed from outside
 
 Then every output of the command line is read by Pillow, imageio and OpenCV,
 which must all give the pixels the library computes in memory, and the size
-of its files is compared with OpenCV's. One more table times the PNG encoders
-on one overlay in this process. ``--quick`` makes three small images, runs
+of its files is compared with OpenCV's. Last, the PNG encoders are timed in
+this process on an overlay, a mask and an RGBA heatmap. ``--quick`` makes three small images, runs
 once and needs no OpenCV (the test suite's smoke test): its timings mean
 nothing.
 """
@@ -47,7 +47,7 @@ from scipy import ndimage
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from anomaly_viz import _png, overlay
+from anomaly_viz import _png, compute_mask, heatmap_rgba, overlay
 from anomaly_viz.io import read_image, write_image
 
 try:
@@ -233,6 +233,18 @@ def _verdict(value: float, target: str, met: bool) -> str:
 # ---- PNG encoders, in this process ----
 
 
+def _bgr(image: np.ndarray) -> np.ndarray:
+    """OpenCV's channel order: BGR, BGRA (grey as it is)."""
+    if image.ndim == 2:
+        return image
+    order = [2, 1, 0, 3][: image.shape[2]]
+    return np.ascontiguousarray(image[..., order])
+
+
+def _opencv_png(image: np.ndarray) -> bytes:
+    return cv2.imencode(".png", _bgr(image))[1].tobytes()
+
+
 def _encoders() -> dict[str, object]:
     import imageio.v3 as iio
     from PIL import Image
@@ -248,39 +260,49 @@ def _encoders() -> dict[str, object]:
         return buffer.getvalue()
 
     encoders = {
-        "anomaly_viz._png (Sub, zlib 1, RLE)": ours,
+        "anomaly_viz._png": ours,
         "imageio/Pillow defaults": lambda image: iio.imwrite("<bytes>", image, extension=".png"),
-        "Pillow compress_level=1, compress_type=3 (RLE)": lambda image: pillow(
-            image, compress_level=1, compress_type=3
-        ),
+        "Pillow level 1, RLE": lambda image: pillow(image, compress_level=1, compress_type=3),
     }
     if cv2 is not None:
-        encoders["cv2.imencode (defaults)"] = lambda image: cv2.imencode(
-            ".png", np.ascontiguousarray(image[..., ::-1])
-        )[1].tobytes()
+        encoders["cv2.imencode (defaults)"] = _opencv_png
     return encoders
 
 
-def encode_figures(image: np.ndarray, repeat: int) -> list[str]:
-    """Median ms and bytes of each PNG encoder on `image`, interleaved, against OpenCV's."""
+def encode_figures(images: dict[str, np.ndarray], repeat: int) -> list[str]:
+    """Median ms and bytes of each PNG encoder on each image, interleaved, against OpenCV's."""
     encoders = _encoders()
-    seconds: dict[str, list[float]] = {name: [] for name in encoders}
-    sizes = {}
-    for _ in range(max(3, repeat)):
-        for name, encode in encoders.items():
-            start = time.perf_counter()
-            sizes[name] = len(encode(image))  # type: ignore[operator]
-            seconds[name].append(time.perf_counter() - start)
     reference = "cv2.imencode (defaults)" if cv2 is not None else next(iter(encoders))
-    base_ms = statistics.median(seconds[reference]) * 1e3
-    lines = [f"PNG encoding of one {image.shape[1]}x{image.shape[0]} RGB overlay, in-process:"]
-    for name in encoders:
-        ms = statistics.median(seconds[name]) * 1e3
-        lines.append(
-            f"- {name}: {ms:.1f} ms, {sizes[name] / 1e6:.3f} MB "
-            f"(x{ms / base_ms:.2f} time, x{sizes[name] / sizes[reference]:.2f} size of {reference})"
-        )
+    lines = [
+        f"PNG encoding in this process, median of {max(3, repeat)} (x = ratio to {reference}):"
+    ]
+    for label, image in images.items():
+        seconds: dict[str, list[float]] = {name: [] for name in encoders}
+        sizes = {}
+        for _ in range(max(3, repeat)):
+            for name, encode in encoders.items():
+                start = time.perf_counter()
+                sizes[name] = len(encode(image))  # type: ignore[operator]
+                seconds[name].append(time.perf_counter() - start)
+        base_ms = statistics.median(seconds[reference]) * 1e3
+        lines.append(f"- {label}, {image.shape[1]}x{image.shape[0]}:")
+        for name in encoders:
+            ms = statistics.median(seconds[name]) * 1e3
+            lines.append(
+                f"  {name}: {ms:.2f} ms (x{ms / base_ms:.2f}), {sizes[name] / 1e6:.3f} MB "
+                f"(x{sizes[name] / sizes[reference]:.2f})"
+            )
     return lines
+
+
+def encode_cases(overlaid: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarray]:
+    """The three kinds of PNG the package writes: an overlay, a mask, an RGBA heatmap."""
+    middle = float(scores.min() + scores.max()) / 2
+    return {
+        "RGB overlay": overlaid,
+        "grey 0/255 mask": compute_mask(scores, middle, 4),
+        "RGBA heatmap": heatmap_rgba(scores, colormap="jet"),
+    }
 
 
 # ---- the figures ----
@@ -358,7 +380,9 @@ def folder_figures(count: int, repeat: int, quick: bool) -> list[str]:
             f"({'met' if good == count else 'NOT met'})"
         )
         lines += [f"  {problem}" for problem in problems[:5]]
-        lines += encode_figures(read_image(root / "cli" / "item000.png"), repeat)
+        overlaid = read_image(root / "cli" / "item000.png")
+        cases = encode_cases(overlaid, np.load(maps / "item000.npy"))
+        lines += encode_figures(cases, repeat)
     return lines
 
 

@@ -8,6 +8,8 @@ specification (chunks and CRCs, zlib stream, the five row filters undone).
 import errno
 import io
 import os
+import subprocess
+import sys
 import tracemalloc
 import zlib
 from unittest import mock
@@ -415,3 +417,26 @@ def test_array_subclasses_write_their_pixels(tmp_path):
     mapped = np.load(tmp_path / "image.npy", mmap_mode="r")
     for subclass in (np.ma.masked_equal(image, 5), mapped):
         assert encoded(subclass) == encoded(image)
+
+
+# ------------------------------------------------- the folder benchmark
+
+
+def test_quick_folder_benchmark_prints_its_figures():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run(
+        [sys.executable, os.path.join("benchmarks", "folder.py"), "--quick"],
+        cwd=root, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("- anomaly-viz: ") for line in lines)
+    assert any(line.startswith("- anomaly-viz / OpenCV script: ") for line in lines)
+    assert any(line.startswith("- anomaly-viz --jobs 2 / 1 job") for line in lines)
+    assert any(
+        line.startswith("- outputs read by Pillow, imageio") and line.endswith("3 of 3 (met)")
+        for line in lines
+    )
+    for case in ("RGB overlay", "grey 0/255 mask", "RGBA heatmap"):
+        assert any(line.startswith(f"- {case}, 64x48:") for line in lines), case
+    assert sum(line.startswith("  anomaly_viz._png: ") for line in lines) == 3
