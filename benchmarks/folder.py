@@ -308,6 +308,54 @@ def encode_cases(overlaid: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
 # ---- the figures ----
 
 
+def _commands(root: Path, images: Path, maps: Path) -> dict[str, tuple[list[str], Path]]:
+    """The processes to time, by name, each with its output folder."""
+    commands = {"anomaly-viz": (_cli_command(images, maps, root / "cli", None), root / "cli")}
+    if _has_jobs_option():
+        jobs = root / "jobs2"
+        commands["anomaly-viz --jobs 2"] = (_cli_command(images, maps, jobs, 2), jobs)
+    if cv2 is not None:
+        script = root / "opencv_overlay.py"
+        code = OPENCV_SCRIPT.replace("__ALPHA__", str(ALPHA))
+        script.write_text(code.replace("__REST__", str(1 - ALPHA)))
+        out = root / "opencv"
+        commands["OpenCV script"] = (
+            [sys.executable, str(script), *map(str, (images, maps, out))],
+            out,
+        )
+    return commands
+
+
+def _against_opencv(root: Path, seconds: dict[str, float]) -> list[str]:
+    if "OpenCV script" not in seconds:
+        return [f"- anomaly-viz / OpenCV script: skipped (no OpenCV; {INSTALL_HINT})"]
+    ratio = seconds["anomaly-viz"] / seconds["OpenCV script"]
+    size_ratio = folder_bytes(root / "cli") / folder_bytes(root / "opencv")
+    within = abs(size_ratio - 1) <= SIZE_TOLERANCE
+    return [
+        "- anomaly-viz / OpenCV script: "
+        + _verdict(ratio, f"<= {FOLDER_TARGET}", ratio <= FOLDER_TARGET),
+        "- output bytes, anomaly-viz / OpenCV: "
+        + _verdict(size_ratio, f"within {SIZE_TOLERANCE:.0%}", within),
+    ]
+
+
+def _two_jobs(root: Path, seconds: dict[str, float]) -> tuple[list[str], bool]:
+    """The lines on --jobs 2, and whether it wrote the same bytes as one job."""
+    if "anomaly-viz --jobs 2" not in seconds:
+        return ["- anomaly-viz --jobs 2 / 1 job: skipped (no --jobs)"], True
+    ratio = seconds["anomaly-viz --jobs 2"] / seconds["anomaly-viz"]
+    one, two = (sorted((root / name).iterdir()) for name in ("cli", "jobs2"))
+    same = [path.name for path in one] == [path.name for path in two] and all(
+        first.read_bytes() == second.read_bytes() for first, second in zip(one, two, strict=True)
+    )
+    return [
+        f"- anomaly-viz --jobs 2 / 1 job ({os.cpu_count()} cores): "
+        + _verdict(ratio, f"<= {JOBS_TARGET}", ratio <= JOBS_TARGET),
+        f"- --jobs 2 writes the same bytes as 1 job: {'yes' if same else 'NO'}",
+    ], same
+
+
 def folder_figures(count: int, repeat: int, quick: bool) -> list[str]:
     """The folder-run figures, one line each with its target and whether it is met.
 
@@ -323,6 +371,13 @@ def folder_figures(count: int, repeat: int, quick: bool) -> list[str]:
     Returns
     -------
     list of str
+
+    Raises
+    ------
+    AssertionError
+        If a reader reads an output other than the library computes, or
+        ``--jobs 2`` writes other bytes than one job (a bug, not a slow run);
+        its message holds every line so far.
     """
     size = QUICK_SIZE if quick else FULL_SIZE
     lines = [
@@ -334,55 +389,21 @@ def folder_figures(count: int, repeat: int, quick: bool) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="anomaly-viz-folder-") as temporary:
         root = Path(temporary)
         images, maps = make_folder(root, count, size)
-        commands = {"anomaly-viz": (_cli_command(images, maps, root / "cli", None), root / "cli")}
-        if _has_jobs_option():
-            commands["anomaly-viz --jobs 2"] = (
-                _cli_command(images, maps, root / "jobs2", 2),
-                root / "jobs2",
-            )
-        if cv2 is not None:
-            script = root / "opencv_overlay.py"
-            script.write_text(
-                OPENCV_SCRIPT.replace("__ALPHA__", str(ALPHA)).replace("__REST__", str(1 - ALPHA))
-            )
-            commands["OpenCV script"] = (
-                [sys.executable, str(script), str(images), str(maps), str(root / "opencv")],
-                root / "opencv",
-            )
-        seconds = time_runs(commands, repeat)
+        seconds = time_runs(_commands(root, images, maps), repeat)
         for name, value in seconds.items():
             lines.append(f"- {name}: {value:.2f} s ({value / count * 1e3:.0f} ms per image)")
-        if cv2 is None:
-            lines.append(f"- anomaly-viz / OpenCV script: skipped (no OpenCV; {INSTALL_HINT})")
-        else:
-            ratio = seconds["anomaly-viz"] / seconds["OpenCV script"]
-            verdict = _verdict(ratio, f"<= {FOLDER_TARGET}", ratio <= FOLDER_TARGET)
-            lines.append(f"- anomaly-viz / OpenCV script: {verdict}")
-            size_ratio = folder_bytes(root / "cli") / folder_bytes(root / "opencv")
-            within = abs(size_ratio - 1) <= SIZE_TOLERANCE
-            verdict = _verdict(size_ratio, f"within {SIZE_TOLERANCE:.0%}", within)
-            lines.append(f"- output bytes, anomaly-viz / OpenCV: {verdict}")
-        if "anomaly-viz --jobs 2" in seconds:
-            ratio = seconds["anomaly-viz --jobs 2"] / seconds["anomaly-viz"]
-            verdict = _verdict(ratio, f"<= {JOBS_TARGET}", ratio <= JOBS_TARGET)
-            lines.append(f"- anomaly-viz --jobs 2 / 1 job ({os.cpu_count()} cores): {verdict}")
-            same = all(
-                (root / "jobs2" / path.name).read_bytes() == path.read_bytes()
-                for path in (root / "cli").glob("*.png")
-            )
-            lines.append(f"- --jobs 2 writes the same bytes as 1 job: {'yes' if same else 'NO'}")
-        else:
-            lines.append("- anomaly-viz --jobs 2 / 1 job: skipped (no --jobs)")
+        lines += _against_opencv(root, seconds)
+        jobs_lines, same = _two_jobs(root, seconds)
+        lines += jobs_lines
         good, problems = check_outputs(images, maps, root / "cli")
-        readers = ", ".join(_readers())
         lines.append(
-            f"- outputs read by {readers} as the library's pixels: {good} of {count} "
-            f"({'met' if good == count else 'NOT met'})"
+            f"- outputs read by {', '.join(_readers())} as the library's pixels: "
+            f"{good} of {count} ({'met' if good == count else 'NOT met'})"
         )
         lines += [f"  {problem}" for problem in problems[:5]]
+        assert same and good == count, "\n".join(lines)
         overlaid = read_image(root / "cli" / "item000.png")
-        cases = encode_cases(overlaid, np.load(maps / "item000.npy"))
-        lines += encode_figures(cases, repeat)
+        lines += encode_figures(encode_cases(overlaid, np.load(maps / "item000.npy")), repeat)
     return lines
 
 
