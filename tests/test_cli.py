@@ -343,13 +343,12 @@ def test_decompression_bomb_guard_stays_on(tmp_path):
 # ---------------------------------------------------------- interrupted write
 
 INTERRUPT = """
-import sys, imageio.v3 as iio
-real = iio.imwrite
-def broken(path, image, **kwargs):
+import sys, anomaly_viz.io
+def broken(path, image, *args, **kwargs):
     with open(path, "wb") as handle:
         handle.write(b"\\x89PNG half")
     raise KeyboardInterrupt
-iio.imwrite = broken
+anomaly_viz.io._encode = broken
 from anomaly_viz.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -12,6 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+import anomaly_viz.io
 from anomaly_viz import cli, compute_mask
 from anomaly_viz.cli import _library
 from anomaly_viz.io import TEMPORARY_PREFIX
@@ -223,12 +224,12 @@ def in_process(files, monkeypatch):
 def test_full_disk_is_one_line_naming_the_output(in_process, monkeypatch, capsys):
     folder, _ = in_process
 
-    def full(path, image, **kwargs):
+    def full(path, image, *args, **kwargs):
         with open(path, "wb") as handle:
             handle.write(b"half")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
 
-    monkeypatch.setattr(iio, "imwrite", full)
+    monkeypatch.setattr(anomaly_viz.io, "_encode", full)
     status = cli.main(["overlay", str(folder / "photo.png"), str(folder / "scores.npy"),
                        "-o", str(folder / "o.png")])  # fmt: skip
     assert status == 2

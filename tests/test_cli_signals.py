@@ -17,9 +17,9 @@ from anomaly_viz.io import TEMPORARY_PREFIX
 # The writer stops half-way through the temporary file and says where it is.
 SLOW_WRITE = """
 import os, sys, time
-import imageio.v3 as iio
+import anomaly_viz.io
 
-def half_then_wait(path, image, **kwargs):
+def half_then_wait(path, image, *args, **kwargs):
     with open(path, "wb") as handle:
         handle.write(b"half a PNG")
     with open(sys.argv[1] + ".part", "w") as note:
@@ -27,7 +27,7 @@ def half_then_wait(path, image, **kwargs):
     os.replace(sys.argv[1] + ".part", sys.argv[1])
     time.sleep(120)
 
-iio.imwrite = half_then_wait
+anomaly_viz.io._encode = half_then_wait
 from anomaly_viz.cli import main
 sys.exit(main(sys.argv[2:]))
 """

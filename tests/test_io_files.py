@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import anomaly_viz.io
 from anomaly_viz.io import (
     MAX_PIXELS,
     TEMPORARY_PREFIX,
@@ -234,13 +235,13 @@ def test_overwritten_file_keeps_its_mode(tmp_path):
 
 def test_temporary_file_is_named_with_the_prefix(tmp_path, monkeypatch):
     seen = []
-    real = iio.imwrite
+    real = anomaly_viz.io._encode
 
-    def spy(path, image, **kwargs):
+    def spy(path, image, *args, **kwargs):
         seen.append(os.path.basename(path))
-        return real(path, image, **kwargs)
+        return real(path, image, *args, **kwargs)
 
-    monkeypatch.setattr(iio, "imwrite", spy)
+    monkeypatch.setattr(anomaly_viz.io, "_encode", spy)
     write_image(tmp_path / "out.png", np.zeros((2, 2), np.uint8))
     assert len(seen) == 1 and seen[0].startswith(TEMPORARY_PREFIX) and seen[0].endswith(".png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]
@@ -249,12 +250,12 @@ def test_temporary_file_is_named_with_the_prefix(tmp_path, monkeypatch):
 def test_full_disk_names_the_output_never_the_temporary(tmp_path, monkeypatch):
     (tmp_path / "out.png").write_bytes(b"old, complete")
 
-    def full(path, image, **kwargs):
+    def full(path, image, *args, **kwargs):
         with open(path, "wb") as handle:
             handle.write(b"half")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
 
-    monkeypatch.setattr(iio, "imwrite", full)
+    monkeypatch.setattr(anomaly_viz.io, "_encode", full)
     with pytest.raises(FileProblem) as caught:
         write_image(tmp_path / "out.png", np.zeros((2, 2), np.uint8))
     assert (
@@ -265,10 +266,10 @@ def test_full_disk_names_the_output_never_the_temporary(tmp_path, monkeypatch):
 
 
 def test_writer_message_with_the_temporary_name_shows_the_output(tmp_path, monkeypatch):
-    def fails(path, image, **kwargs):
+    def fails(path, image, *args, **kwargs):
         raise ValueError(f"cannot encode {path}")
 
-    monkeypatch.setattr(iio, "imwrite", fails)
+    monkeypatch.setattr(anomaly_viz.io, "_encode", fails)
     with pytest.raises(FileProblem) as caught:
         write_image(tmp_path / "out.png", np.zeros((2, 2), np.uint8))
     assert TEMPORARY_PREFIX not in str(caught.value)
@@ -287,12 +288,12 @@ def test_output_that_is_a_folder_or_has_no_extension(tmp_path):
 
 
 def test_interrupt_removes_the_temporary_file(tmp_path, monkeypatch):
-    def interrupted(path, image, **kwargs):
+    def interrupted(path, image, *args, **kwargs):
         with open(path, "wb") as handle:
             handle.write(b"half")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(iio, "imwrite", interrupted)
+    monkeypatch.setattr(anomaly_viz.io, "_encode", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_image(tmp_path / "out.png", np.zeros((2, 2), np.uint8))
     assert list(tmp_path.iterdir()) == []
