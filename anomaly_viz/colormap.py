@@ -146,13 +146,19 @@ def _sample(cmap: Colormap) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _named_table(name: str) -> np.ndarray:
+    if name == OPENCV_JET:  # the stored colours and black for NaN, without importing matplotlib
+        table = np.vstack([_opencv_jet_rgb(), np.zeros((1, 3), np.uint8)])
+        table.setflags(write=False)
+        return table
     return _sample(get_colormap(name))
 
 
 def lookup_table(colormap: ColormapLike | None = DEFAULT_COLORMAP) -> np.ndarray:
     """A colormap sampled into an RGB lookup table.
 
-    Tables of named colormaps are built once and cached (read-only). A
+    Tables of named colormaps are built once and cached (read-only);
+    ``"opencv_jet"``'s is read from the package's data without importing
+    matplotlib (the table :func:`opencv_jet` samples to). A
     ``Colormap`` object is sampled on every call: such objects can be
     changed in place (``set_bad``) and cannot be hashed, and sampling is
     only N + 1 look-ups.

@@ -9,7 +9,7 @@ from matplotlib import colormaps
 from matplotlib.colors import ListedColormap
 
 from anomaly_viz import apply_colormap, lookup_table
-from anomaly_viz.colormap import get_colormap, opencv_jet
+from anomaly_viz.colormap import _sample, get_colormap, opencv_jet
 from anomaly_viz.post_process import anomaly_map_to_color_map
 
 NAMES = ["jet", "viridis", "gray", "turbo", "tab10", "coolwarm", "opencv_jet"]
@@ -45,6 +45,8 @@ def test_opencv_jet_table_is_the_stored_data():
     assert isinstance(cmap, ListedColormap)
     assert cmap.name == "opencv_jet" and cmap.N == 256
     np.testing.assert_array_equal(cmap(np.arange(256), bytes=True)[:, :3], stored)
+    # the table read without matplotlib is the one sampled through it, bad colour included
+    np.testing.assert_array_equal(lookup_table("opencv_jet"), _sample(cmap))
 
 
 def test_opencv_jet_differs_from_matplotlib_jet():

@@ -47,6 +47,20 @@ def test_calls_do_not_import_pyplot_either(tmp_path):
     assert result.stdout.strip() == "False False"
 
 
+def test_overlays_in_opencv_jet_do_not_import_matplotlib(tmp_path):
+    # a command-line run in anomalib's colours starts without matplotlib's import time
+    code = (
+        "import sys, numpy as np\n"
+        "from anomaly_viz.cli import main\n"
+        "from anomaly_viz.post_process import superimpose_anomaly_map\n"
+        "superimpose_anomaly_map(np.eye(3), np.zeros((6, 6, 3), np.uint8), colormap='opencv_jet')\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
 def readme_main_job():
     text = (ROOT / "README.rst").read_text()
     block = re.search(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
