@@ -38,6 +38,8 @@ import numpy as np
 import scipy
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import folder as folder_run  # benchmarks/folder.py: the CLI on a folder vs the OpenCV script
+
 from anomaly_viz import compute_mask, measure_regions
 from anomaly_viz.io import MAX_PIXELS
 from anomaly_viz.post_process import anomaly_map_to_color_map, superimpose_anomaly_map
@@ -373,6 +375,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one call: a smoke test")
     parser.add_argument("--repeat", type=int, default=7, help="timed calls per function (7)")
+    parser.add_argument(
+        "--no-folder", action="store_true", help="leave out the folder run (benchmarks/folder.py)"
+    )
     style = parser.add_mutually_exclusive_group()
     style.add_argument("--rst", dest="style", action="store_const", const="rst")
     style.add_argument("--markdown", dest="style", action="store_const", const="markdown")
@@ -452,6 +457,12 @@ def main(argv=None):
                 f"traced allocation {peak / 2**20:.1f} MiB (target refused and <= "
                 f"{BOMB_MEMORY_TARGET >> 20} MiB {'met' if ok else 'NOT met'})"
             )
+    if not args.no_folder:
+        count = folder_run.QUICK_COUNT if args.quick else folder_run.FULL_COUNT
+        for line in folder_run.folder_figures(count, repeat if args.quick else 3, args.quick):
+            print(line)
+            if line.startswith("- ") and line.endswith("met)"):
+                checks.append(not line.endswith("NOT met)"))
     print(f"- targets met: {sum(checks)} of {len(checks)}")
     return 0
 
