@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _engine, _validate
+from ._engine import morphology as _morphology
 from ._engine import pipeline
 from .colormap import ColormapLike, lookup_table
 from .morphology import open_by_reconstruction, open_close, open_disk
@@ -347,6 +348,9 @@ def compute_mask(
         else:
             low = min(low_threshold, high)
             mask = apply_hysteresis_threshold(scores, low, high, connectivity=connectivity)
+        if _engine.ENABLED and cleaning != "reconstruction" and min_area <= 1:
+            _morphology.clean_into(out[index], mask, cleaning, kernel_size)
+            continue
         if cleaning == "open_close":
             mask = open_close(mask, kernel_size)
         elif cleaning == "anomalib":

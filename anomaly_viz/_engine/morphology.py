@@ -1,61 +1,387 @@
-"""Square morphology as separable shifted ANDs and ORs: the engine's opening and closing.
+"""Binary morphology on bit-packed rows: the engine's openings and closings.
 
-The reference (:func:`anomaly_viz.morphology.open_close`) erodes and dilates with
-``scipy.ndimage`` and a k x k square; these functions give the same pixels
-from two 1-D passes of k shifted logical operations, many times faster.
+The reference (:mod:`anomaly_viz.morphology`) erodes and dilates bool
+arrays with ``scipy.ndimage``. Here a mask is packed 64 pixels to a word
+(:func:`pack`): pixel ``j`` of a row is bit ``j % 64`` of word ``j // 64``,
+so one bitwise operation on a row of words does the work of 64 bool
+operations. An erosion is an AND of shifted copies of the mask, a dilation
+an OR; shifting a row by whole pixels is a word shift with the bits that
+cross a word boundary carried over (:func:`shift_columns`), and shifting
+by whole rows is slicing (:func:`shift_rows`).
+
+Runs of pixels are combined by doubling (:func:`run_along_rows`): the AND
+of a run of 2 is the mask and its copy shifted by 1, that of a run of 4 is
+the run of 2 and its copy shifted by 2, and so on, so a run of k costs
+about ``log2(k)`` shifts instead of k.
+
+The square (:func:`open_close`, :func:`erode`): scipy's centre of a
+k x k square is ``k // 2``; erosion looks at offsets ``-c .. k-1-c`` and
+dilation at the reflected offsets ``c-(k-1) .. c``. Outside the mask each
+step sees its neutral value (all-ones words for an AND, zeros for an OR),
+and the bits beyond the width in a row's last word are set to it before
+each row pass (:func:`set_padding`). Offsets of n or more along an axis of
+length n touch nothing and are dropped.
+
+The disk (:func:`open_disk`): a disk of radius r is a stack of horizontal
+runs, ``x in -a(dy) .. a(dy)`` on row ``dy`` with ``a(dy)`` the integer
+square root of ``r**2 - dy**2``; the erosion by it is the AND over ``dy`` of
+the row-shifted erosions by those runs (each distinct run computed once),
+the dilation likewise with OR. The mask is mirrored as the reference does,
+and only the pixels that read inside the mirrored mask are kept.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 
-__all__ = ["dilate", "erode", "open_close"]
+__all__ = [
+    "clean_into",
+    "dilate",
+    "erode",
+    "open_close",
+    "open_disk",
+    "pack",
+    "run_along_columns",
+    "run_along_rows",
+    "shift_columns",
+    "unpack",
+]
 
-# scipy.ndimage's binary erosion with np.ones((k, k)) and border_value=1,
-# and its dilation with border_value=0, computed as two 1-D passes (a square
-# is a row times a column) of shifted ANDs or ORs: a few fast passes over
-# bool arrays instead of a k*k neighbourhood per pixel. The square's centre
-# is k // 2, as in scipy: erosion looks at offsets -c .. k-1-c, and dilation
-# at the reflected offsets c-(k-1) .. c, so that an opening with an even
-# square does not shift. Outside the array each pass sees its neutral value
-# (True for AND, False for OR), so offsets of n or more along an axis of
-# length n touch nothing and are skipped: at most 2n - 1 passes per axis.
+#: Pixels per packed word.
+BITS = 64
+#: Packed words: little-endian, so that their bytes are np.packbits' bytes in order.
+WORD = np.dtype("<u8")
+_ONES = np.uint64(2**64 - 1)
+
+Combine = Callable[..., np.ndarray]  # np.bitwise_and or np.bitwise_or
 
 
-def _along(array: np.ndarray, axis: int, begin: int, end: int) -> np.ndarray:
-    """``array[begin:end]`` along `axis` (a view)."""
-    index = [slice(None)] * array.ndim
-    index[axis] = slice(begin, end)
-    return array[tuple(index)]
+def _neutral(combine: Combine) -> np.uint64:
+    """The word that `combine` leaves unchanged: all ones for AND, zero for OR."""
+    return _ONES if combine is np.bitwise_and else np.uint64(0)
 
 
-def _window(mask: np.ndarray, size: int, start: int, axis: int, erode: bool) -> np.ndarray:
-    """``out[i] = all (erode) or any of mask[i + start : i + start + size]`` along `axis`.
+# ---- packing ----
 
-    Positions outside the array are left out (they hold the neutral value).
+
+def pack(mask: np.ndarray, rows: int = 0, words: int = 0) -> np.ndarray:
+    """A bool (H, W) mask as words, with `rows` rows and `words` words of 0 on every side.
+
+    The result is ``(H + 2 * rows, ceil(W / 64) + 2 * words)``; the bits
+    beyond W in the mask's last word are 0.
     """
-    length = mask.shape[axis]
-    out = np.full_like(mask, erode)
-    combine = np.logical_and if erode else np.logical_or
-    for offset in range(max(start, 1 - length), min(start + size, length)):
-        begin, end = max(0, -offset), min(length, length - offset)
-        target = _along(out, axis, begin, end)
-        combine(target, _along(mask, axis, begin + offset, end + offset), out=target)
+    height, width = mask.shape
+    packed = np.packbits(mask, axis=1, bitorder="little")
+    count = -(-width // BITS) + 2 * words
+    if rows == words == 0 and packed.shape[1] == count * 8:
+        return packed.view(WORD)
+    framed = np.zeros((height + 2 * rows, count * 8), np.uint8)
+    framed[rows : rows + height, words * 8 : words * 8 + packed.shape[1]] = packed
+    return framed.view(WORD)
+
+
+def unpack(words: np.ndarray, width: int) -> np.ndarray:
+    """The first `width` pixels of each row of packed words, as uint8 0 and 1."""
+    return np.unpackbits(words.view(np.uint8), axis=1, count=width, bitorder="little")
+
+
+def set_padding(words: np.ndarray, width: int, value: np.uint64) -> None:
+    """Set the bits beyond `width` in each row's last word to `value`'s bits, in place."""
+    used = width - (words.shape[1] - 1) * BITS
+    if used == BITS:
+        return
+    keep = np.uint64((1 << used) - 1)
+    last = words[:, -1]
+    last &= keep
+    last |= value & ~keep
+
+
+# ---- shifts ----
+
+
+def shift_columns(words: np.ndarray, offset: int, fill: np.uint64) -> np.ndarray:
+    """Pixel ``j`` of the result is pixel ``j + offset`` of `words`; beyond the words, `fill`.
+
+    `words` is (H, n); the result is a new (H, n) array. A positive offset
+    moves the bits towards bit 0 (the left edge of the row).
+    """
+    count = words.shape[1]
+    whole, bits = divmod(abs(offset), BITS)
+    out = np.full_like(words, fill)
+    if whole >= count:
+        return out
+    keep = count - whole  # words of the result that come from `words`
+    if offset >= 0:
+        source, target = words[:, whole:], out[:, :keep]
+    else:
+        source, target = words[:, :keep], out[:, whole:]
+    if bits == 0:
+        target[...] = source
+        return out
+    # Each word takes `bits` bits from its neighbour on the far side: the
+    # next word for a positive offset, the previous one for a negative one,
+    # and the fill word beyond the last (first) one.
+    carried = np.empty_like(source)
+    if offset >= 0:
+        carried[:, :-1] = source[:, 1:]
+        carried[:, -1] = fill
+        np.right_shift(source, np.uint64(bits), out=target)
+        np.left_shift(carried, np.uint64(BITS - bits), out=carried)
+    else:
+        carried[:, 1:] = source[:, :-1]
+        carried[:, 0] = fill
+        np.left_shift(source, np.uint64(bits), out=target)
+        np.right_shift(carried, np.uint64(BITS - bits), out=carried)
+    target |= carried
     return out
 
 
+def _combine_columns(words: np.ndarray, offset: int, combine: Combine) -> np.ndarray:
+    """``combine(pixel j, pixel j + offset)`` along each row; beyond the words, the neutral."""
+    shifted = shift_columns(words, offset, _neutral(combine))
+    return combine(words, shifted, out=shifted)
+
+
+def _combine_rows(words: np.ndarray, offset: int, combine: Combine) -> np.ndarray:
+    """``combine(row i, row i + offset)`` for each row; beyond the rows, the neutral."""
+    height = words.shape[0]
+    out = words.copy()
+    step = abs(offset)
+    if step < height:
+        if offset >= 0:
+            combine(words[: height - step], words[step:], out=out[: height - step])
+        else:
+            combine(words[step:], words[: height - step], out=out[step:])
+    return out
+
+
+# ---- runs by doubling ----
+
+
+def _doubling_steps(start: int, stop: int) -> list[int]:
+    """Signed shifts whose successive combinations cover offsets ``start .. stop``.
+
+    ``start <= 0 <= stop``. Combining a run covering ``lo .. hi`` with its
+    copy shifted by ``s`` (``|s| <= hi - lo + 1``) covers
+    ``min(lo, lo + s) .. max(hi, hi + s)``. The sizes 1, 2, 4, ...,
+    2**(m-1) and a remainder ``rest < 2**m`` take a single pixel to a run
+    of ``stop - start + 1``; the sizes given a negative sign must add up to
+    ``-start``, which a choice of powers of two (and the remainder) always
+    does.
+    """
+    length = stop - start + 1
+    powers: list[int] = []
+    reached = 1
+    while 2 * reached <= length:
+        powers.append(reached)
+        reached *= 2
+    rest = length - reached
+    below = -start
+    negative: set[int] = set()
+    if below >= reached:  # then rest <= below: let the remainder take part of it
+        negative.add(len(powers))
+        below -= rest
+    negative.update(i for i, power in enumerate(powers) if below & power)
+    sizes = [*powers, rest] if rest else powers
+    return [-size if i in negative else size for i, size in enumerate(sizes)]
+
+
+def run_along_rows(words: np.ndarray, start: int, stop: int, combine: Combine) -> np.ndarray:
+    """``combine`` over pixels ``j + start .. j + stop`` of each row, for each pixel j.
+
+    ``start <= 0 <= stop``. Beyond the words the runs are taken as
+    `combine`'s neutral: exact for the pixels at least ``stop - start``
+    from either end of the row, whose runs never read there (the caller
+    keeps such margins, holding the neutral).
+    """
+    for step in _doubling_steps(start, stop):
+        words = _combine_columns(words, step, combine)
+    return words
+
+
+def run_along_columns(words: np.ndarray, start: int, stop: int, combine: Combine) -> np.ndarray:
+    """``combine`` over rows ``i + start .. i + stop`` for each row i, as :func:`run_along_rows`."""
+    for step in _doubling_steps(start, stop):
+        words = _combine_rows(words, step, combine)
+    return words
+
+
+# ---- the square ----
+
+
+class _Frame:
+    """Where the mask lies in its packed words: margins of neutral rows and words around it.
+
+    A run of length L read beyond the words would see the neutral where the
+    true run may hold mask pixels; margins of at least ``L - 1`` pixels on
+    every side keep every such read away from the mask.
+    """
+
+    def __init__(self, shape: tuple[int, int], longest: int) -> None:
+        self.height, self.width = shape
+        self.rows = min(longest, 2 * self.height - 1) - 1
+        self.words = -(-(min(longest, 2 * self.width - 1) - 1) // BITS)
+        self.mask_words = -(-self.width // BITS)
+
+    def pack(self, mask: np.ndarray) -> np.ndarray:
+        return pack(mask, self.rows, self.words)
+
+    def inside(self, words: np.ndarray) -> np.ndarray:
+        """The mask's own words (a view)."""
+        rows, left = self.rows, self.words
+        return words[rows : rows + self.height, left : left + self.mask_words]
+
+    def set_margins(self, words: np.ndarray, value: np.uint64) -> None:
+        """Fill everything around the mask with `value`, in place."""
+        rows, left = self.rows, self.words
+        words[:rows] = value
+        words[rows + self.height :] = value
+        words[:, :left] = value
+        words[:, left + self.mask_words :] = value
+        set_padding(self.inside(words), self.width, value)
+
+    def unpack(self, words: np.ndarray) -> np.ndarray:
+        return unpack(self.inside(words), self.width)
+
+
+def _square_pass(
+    words: np.ndarray, frame: _Frame, start: int, stop: int, combine: Combine
+) -> np.ndarray:
+    """Erode (AND) or dilate (OR) framed words with offsets ``start .. stop`` on both axes."""
+    frame.set_margins(words, _neutral(combine))
+    height, width = frame.height, frame.width
+    across = run_along_rows(words, max(start, 1 - width), min(stop, width - 1), combine)
+    return run_along_columns(across, max(start, 1 - height), min(stop, height - 1), combine)
+
+
+def _erosion_offsets(size: int) -> tuple[int, int]:
+    centre = size // 2
+    return -centre, size - 1 - centre
+
+
+def _dilation_offsets(size: int) -> tuple[int, int]:
+    centre = size // 2
+    return centre - (size - 1), centre
+
+
 def erode(mask: np.ndarray, size: int) -> np.ndarray:
-    """``binary_erosion(mask, np.ones((size, size)), border_value=1)``."""
-    start = -(size // 2)
-    return _window(_window(mask, size, start, 0, True), size, start, 1, True)
+    """``binary_erosion(mask, np.ones((size, size)), border_value=1)`` of a bool mask."""
+    frame = _Frame(mask.shape, size)
+    words = _square_pass(frame.pack(mask), frame, *_erosion_offsets(size), np.bitwise_and)
+    return frame.unpack(words).view(bool)
 
 
 def dilate(mask: np.ndarray, size: int) -> np.ndarray:
-    """``binary_dilation(mask, np.ones((size, size)), border_value=0)``."""
-    start = size // 2 - (size - 1)
-    return _window(_window(mask, size, start, 0, False), size, start, 1, False)
+    """``binary_dilation(mask, np.ones((size, size)), border_value=0)`` of a bool mask."""
+    frame = _Frame(mask.shape, size)
+    words = _square_pass(frame.pack(mask), frame, *_dilation_offsets(size), np.bitwise_or)
+    return frame.unpack(words).view(bool)
+
+
+def _open_close_words(mask: np.ndarray, size: int) -> tuple[np.ndarray, _Frame]:
+    """Erode, dilate twice, erode: the framed words and their frame.
+
+    The two dilations in the middle are one, with offsets twice as far:
+    dilating twice, the border cleared each time, equals dilating once by
+    the sum of the two windows, because each window holds offset 0 (a pixel
+    outside that the first dilation would set has its neighbour on the
+    border set too, and that neighbour reaches everything it would).
+    """
+    frame = _Frame(mask.shape, 2 * size - 1)
+    low, high = _dilation_offsets(size)
+    words = _square_pass(frame.pack(mask), frame, *_erosion_offsets(size), np.bitwise_and)
+    words = _square_pass(words, frame, 2 * low, 2 * high, np.bitwise_or)
+    return _square_pass(words, frame, *_erosion_offsets(size), np.bitwise_and), frame
 
 
 def open_close(mask: np.ndarray, size: int) -> np.ndarray:
-    """Opening, then closing, of a bool mask with a ``size`` square (``size >= 2``)."""
-    return erode(dilate(dilate(erode(mask, size), size), size), size)
+    """Opening, then closing, of a bool mask with a ``size`` square; a new bool array."""
+    if size <= 1:
+        return mask.copy()
+    words, frame = _open_close_words(mask, size)
+    return frame.unpack(words).view(bool)
+
+
+# ---- the disk ----
+
+
+def _half_widths(radius: int) -> list[int]:
+    """``a(dy)`` for ``dy = -radius .. radius``: the disk's row dy is ``-a .. a``."""
+    return [math.isqrt(radius * radius - dy * dy) for dy in range(-radius, radius + 1)]
+
+
+def _centred_runs(words: np.ndarray, halves: set[int], combine: Combine) -> dict[int, np.ndarray]:
+    """``combine`` over pixels ``j - a .. j + a`` along the rows, for each `a` in `halves`.
+
+    Each run grows from the previous one by shifted copies of it on both
+    sides. Beyond the words the neutral; the caller only keeps pixels whose
+    runs lie inside.
+    """
+    runs: dict[int, np.ndarray] = {}
+    run, reach = words, 0
+    for half in sorted(halves):
+        while reach < half:
+            step = min(half - reach, 2 * reach + 1)
+            run = _combine_columns(_combine_columns(run, step, combine), -step, combine)
+            reach += step
+        runs[half] = run
+    return runs
+
+
+def _disk_pass(words: np.ndarray, radius: int, combine: Combine) -> np.ndarray:
+    """Erode (AND) or dilate (OR) with the disk; the result has ``2 * radius`` rows fewer.
+
+    Row i of the result is row ``i + radius`` of `words`, combined over the
+    disk centred there; the columns keep their places.
+    """
+    halves = _half_widths(radius)
+    runs = _centred_runs(words, set(halves), combine)
+    height = words.shape[0] - 2 * radius
+    out = runs[halves[0]][:height].copy()
+    for row, half in enumerate(halves[1:], start=1):
+        combine(out, runs[half][row : row + height], out=out)
+    return out
+
+
+def open_disk(mask: np.ndarray, radius: int) -> np.ndarray:
+    """``anomaly_viz.morphology.open_disk`` of a bool mask: a new bool array."""
+    return unpack(_open_disk_words(mask, radius), mask.shape[1]).view(bool)
+
+
+def _open_disk_words(mask: np.ndarray, radius: int) -> np.ndarray:
+    """The opening of :func:`open_disk` as packed words, the mask's own rows and columns."""
+    height, width = mask.shape
+    if radius == 0:
+        return pack(mask)
+    if radius * radius >= (height - 1) ** 2 + (width - 1) ** 2:
+        return pack(np.full(mask.shape, mask.all()))
+    # Mirrored by 2 r on every side: the erosion is exact on the pixels at
+    # least r inside that (whose disks read only mirrored pixels), and the
+    # dilation of those is exact on the mask's own pixels.
+    mirrored = pack(np.pad(mask, 2 * radius, mode="symmetric"))
+    eroded = _disk_pass(mirrored, radius, np.bitwise_and)
+    opened = _disk_pass(eroded, radius, np.bitwise_or)
+    return shift_columns(opened, 2 * radius, np.uint64(0))
+
+
+# ---- compute_mask ----
+
+
+def clean_into(out: np.ndarray, mask: np.ndarray, cleaning: str, kernel_size: int) -> None:
+    """Write ``255 * open_close(mask)`` or ``255 * open_disk(mask)`` into the uint8 `out`.
+
+    `cleaning` is ``"open_close"`` or ``"anomalib"``, `mask` a bool (H, W)
+    array; the 0/1 bytes of the unpacked mask are scaled in place, with no
+    bool array in between.
+    """
+    if cleaning == "anomalib":
+        opened = unpack(_open_disk_words(mask, kernel_size), mask.shape[1])
+    elif kernel_size <= 1:
+        opened = mask.view(np.uint8)
+    else:
+        words, frame = _open_close_words(mask, kernel_size)
+        opened = frame.unpack(words)
+    np.multiply(opened, np.uint8(255), out=out)
