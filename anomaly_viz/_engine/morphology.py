@@ -103,58 +103,67 @@ def set_padding(words: np.ndarray, width: int, value: np.uint64) -> None:
 
 
 def shift_columns(words: np.ndarray, offset: int, fill: np.uint64) -> np.ndarray:
-    """Pixel ``j`` of the result is pixel ``j + offset`` of `words`; beyond the words, `fill`.
+    """Pixel ``j`` of the result is pixel ``j + offset`` of `words`, the rows taken as one.
 
-    `words` is (H, n); the result is a new (H, n) array. A positive offset
-    moves the bits towards bit 0 (the left edge of the row).
+    `words` is a C-contiguous (H, n) array, read as one long row of
+    ``64 * H * n`` pixels (each row followed by the next): a pixel of a row
+    whose ``j + offset`` lies beyond that row takes a pixel of the
+    neighbouring row, and beyond the whole array `fill`'s bits. The callers
+    keep margins wide enough that no pixel they use reads beyond its row.
+    A positive offset moves the bits towards bit 0 (the left edge of the
+    row). Returns a new array.
     """
-    count = words.shape[1]
+    flat = words.reshape(-1)
+    size = flat.size
     whole, bits = divmod(abs(offset), BITS)
-    out = np.full_like(words, fill)
-    if whole >= count:
-        return out
-    keep = count - whole  # words of the result that come from `words`
+    out = np.empty_like(flat)
+    if whole >= size:
+        out[...] = fill
+        return out.reshape(words.shape)
+    keep = size - whole  # words of the result that come from `words`
     if offset >= 0:
-        source, target = words[:, whole:], out[:, :keep]
+        source, target = flat[whole:], out[:keep]
+        out[keep:] = fill
     else:
-        source, target = words[:, :keep], out[:, whole:]
-    if bits == 0:
+        source, target = flat[:keep], out[whole:]
+        out[:whole] = fill
+    if bits:
+        # Each word takes `bits` bits from its neighbour on the far side:
+        # the next word for a positive offset, the previous one for a
+        # negative one, and the fill word beyond the last (first) one.
+        low, high = np.uint64(bits), np.uint64(BITS - bits)
+        if offset >= 0:
+            np.right_shift(source, low, out=target)
+            target[:-1] |= source[1:] << high
+            target[-1] |= fill << high
+        else:
+            np.left_shift(source, low, out=target)
+            target[1:] |= source[:-1] >> high
+            target[0] |= fill >> high
+    else:
         target[...] = source
-        return out
-    # Each word takes `bits` bits from its neighbour on the far side: the
-    # next word for a positive offset, the previous one for a negative one,
-    # and the fill word beyond the last (first) one.
-    carried = np.empty_like(source)
-    if offset >= 0:
-        carried[:, :-1] = source[:, 1:]
-        carried[:, -1] = fill
-        np.right_shift(source, np.uint64(bits), out=target)
-        np.left_shift(carried, np.uint64(BITS - bits), out=carried)
-    else:
-        carried[:, 1:] = source[:, :-1]
-        carried[:, 0] = fill
-        np.left_shift(source, np.uint64(bits), out=target)
-        np.right_shift(carried, np.uint64(BITS - bits), out=carried)
-    target |= carried
-    return out
+    return out.reshape(words.shape)
 
 
 def _combine_columns(words: np.ndarray, offset: int, combine: Combine) -> np.ndarray:
-    """``combine(pixel j, pixel j + offset)`` along each row; beyond the words, the neutral."""
+    """``combine(pixel j, pixel j + offset)`` along the rows (see :func:`shift_columns`)."""
     shifted = shift_columns(words, offset, _neutral(combine))
     return combine(words, shifted, out=shifted)
 
 
 def _combine_rows(words: np.ndarray, offset: int, combine: Combine) -> np.ndarray:
-    """``combine(row i, row i + offset)`` for each row; beyond the rows, the neutral."""
+    """``combine(row i, row i + offset)`` for each row; rows with no partner are copied."""
     height = words.shape[0]
-    out = words.copy()
     step = abs(offset)
-    if step < height:
-        if offset >= 0:
-            combine(words[: height - step], words[step:], out=out[: height - step])
-        else:
-            combine(words[step:], words[: height - step], out=out[step:])
+    if step >= height:
+        return words.copy()
+    out = np.empty_like(words)
+    if offset >= 0:
+        combine(words[: height - step], words[step:], out=out[: height - step])
+        out[height - step :] = words[height - step :]
+    else:
+        combine(words[step:], words[: height - step], out=out[step:])
+        out[:step] = words[:step]
     return out
 
 
@@ -192,10 +201,11 @@ def _doubling_steps(start: int, stop: int) -> list[int]:
 def run_along_rows(words: np.ndarray, start: int, stop: int, combine: Combine) -> np.ndarray:
     """``combine`` over pixels ``j + start .. j + stop`` of each row, for each pixel j.
 
-    ``start <= 0 <= stop``. Beyond the words the runs are taken as
-    `combine`'s neutral: exact for the pixels at least ``stop - start``
-    from either end of the row, whose runs never read there (the caller
-    keeps such margins, holding the neutral).
+    ``start <= 0 <= stop``. Exact for every pixel with at least ``-start``
+    pixels before it and ``stop`` after it in its row: every shift of the
+    doubling moves by a part of ``start .. stop``, so what such a pixel
+    reads stays in its row. The others hold whatever their reads beyond
+    the row found (:func:`shift_columns`).
     """
     for step in _doubling_steps(start, stop):
         words = _combine_columns(words, step, combine)
@@ -203,7 +213,11 @@ def run_along_rows(words: np.ndarray, start: int, stop: int, combine: Combine) -
 
 
 def run_along_columns(words: np.ndarray, start: int, stop: int, combine: Combine) -> np.ndarray:
-    """``combine`` over rows ``i + start .. i + stop`` for each row i, as :func:`run_along_rows`."""
+    """``combine`` over rows ``i + start .. i + stop`` for each row i.
+
+    Exact for the rows with at least ``-start`` rows before them and
+    ``stop`` after them, as in :func:`run_along_rows`.
+    """
     for step in _doubling_steps(start, stop):
         words = _combine_rows(words, step, combine)
     return words
@@ -213,11 +227,12 @@ def run_along_columns(words: np.ndarray, start: int, stop: int, combine: Combine
 
 
 class _Frame:
-    """Where the mask lies in its packed words: margins of neutral rows and words around it.
+    """Where the mask lies in its packed words: margins of rows and words around it.
 
-    A run of length L read beyond the words would see the neutral where the
-    true run may hold mask pixels; margins of at least ``L - 1`` pixels on
-    every side keep every such read away from the mask.
+    A square pass treats the pixels around the mask as its neutral value,
+    so it fills the margins with that value (:meth:`set_margins`); margins
+    of ``L - 1`` pixels on every side, for the longest run L along each
+    axis, keep every pixel of the mask exact (see :func:`run_along_rows`).
     """
 
     def __init__(self, shape: tuple[int, int], longest: int) -> None:
@@ -317,8 +332,8 @@ def _centred_runs(words: np.ndarray, halves: set[int], combine: Combine) -> dict
     """``combine`` over pixels ``j - a .. j + a`` along the rows, for each `a` in `halves`.
 
     Each run grows from the previous one by shifted copies of it on both
-    sides. Beyond the words the neutral; the caller only keeps pixels whose
-    runs lie inside.
+    sides. Exact for the pixels at least ``a`` from both ends of their row;
+    the caller keeps only those.
     """
     runs: dict[int, np.ndarray] = {}
     run, reach = words, 0
