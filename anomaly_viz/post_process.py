@@ -359,5 +359,8 @@ def compute_mask(
             mask = open_by_reconstruction(mask, kernel_size, connectivity=connectivity)
         if min_area > 1:
             mask = remove_small_objects(mask, min_area, connectivity=connectivity)
-        np.multiply(mask, 255, out=out[index], casting="unsafe")
+        if _engine.ENABLED:
+            _morphology.scale_into(out[index], mask)
+        else:
+            np.multiply(mask, 255, out=out[index], casting="unsafe")
     return out if is_batch else out[0]

@@ -111,13 +111,14 @@ def score_maps(draw):
     scores=score_maps(),
     threshold=st.sampled_from([0.3, 0.5, 0.9, "otsu"]),
     k=st.integers(0, 9),
-    cleaning=st.sampled_from(["open_close", "anomalib"]),
+    cleaning=st.sampled_from(["open_close", "anomalib", "reconstruction"]),
     low_threshold=st.sampled_from([None, 0.1]),
+    min_area=st.sampled_from([0, 1, 3]),
 )
-def test_compute_mask(scores, threshold, k, cleaning, low_threshold):
+def test_compute_mask(scores, threshold, k, cleaning, low_threshold, min_area):
     if max(scores.shape[-2:]) > 14:
         k = min(k, 5)
-    options = {"cleaning": cleaning, "low_threshold": low_threshold}
+    options = {"cleaning": cleaning, "low_threshold": low_threshold, "min_area": min_area}
     fast, plain = both(av.compute_mask, scores, threshold, k, **options)
     assert fast.dtype == plain.dtype == np.uint8 and fast.shape == plain.shape
     np.testing.assert_array_equal(fast, plain)
@@ -144,14 +145,16 @@ def test_the_engine_runs(monkeypatch):
 
         return wrapper
 
-    for name in ["open_disk", "clean_into"]:
+    for name in ["open_disk", "clean_into", "scale_into"]:
         monkeypatch.setattr(engine, name, recording(getattr(engine, name)))
     mask = np.zeros((9, 9), bool)
     mask[2:7, 2:7] = True
     both(av.open_disk, mask, 2)
     both(av.compute_mask, mask.astype(float), 0.5, 3)
     both(av.compute_mask, mask.astype(float), 0.5, 2, cleaning="anomalib")
-    assert calls == ["open_disk", "clean_into", "clean_into"]
+    both(av.compute_mask, mask.astype(float), 0.5, 2, cleaning="reconstruction")
+    both(av.compute_mask, mask.astype(float), 0.5, 2, min_area=4)
+    assert calls == ["open_disk", "clean_into", "clean_into", "scale_into", "scale_into"]
 
 
 # ---- exact small cases ----
@@ -192,6 +195,12 @@ def test_clean_into_writes_0_and_255():
     np.testing.assert_array_equal(out, expected)
     engine.clean_into(out, mask, "open_close", 1)  # no cleaning
     np.testing.assert_array_equal(out, mask * np.uint8(255))
+
+
+def test_scale_into():
+    out = np.full((2, 3), 7, np.uint8)
+    engine.scale_into(out, np.array([[True, False, True], [False, False, True]]))
+    np.testing.assert_array_equal(out, [[255, 0, 255], [0, 0, 255]])
 
 
 # ---- the packed helpers ----

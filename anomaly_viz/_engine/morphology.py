@@ -46,6 +46,7 @@ __all__ = [
     "pack",
     "run_along_columns",
     "run_along_rows",
+    "scale_into",
     "shift_columns",
     "unpack",
 ]
@@ -385,12 +386,17 @@ def _open_disk_words(mask: np.ndarray, radius: int) -> np.ndarray:
 # ---- compute_mask ----
 
 
+def scale_into(out: np.ndarray, mask: np.ndarray) -> None:
+    """``out[...] = 255 * mask`` for a bool `mask`, in one uint8 pass (no int64 in between)."""
+    np.multiply(mask.view(np.uint8), np.uint8(255), out=out)
+
+
 def clean_into(out: np.ndarray, mask: np.ndarray, cleaning: str, kernel_size: int) -> None:
     """Write ``255 * open_close(mask)`` or ``255 * open_disk(mask)`` into the uint8 `out`.
 
     `cleaning` is ``"open_close"`` or ``"anomalib"``, `mask` a bool (H, W)
-    array; the 0/1 bytes of the unpacked mask are scaled in place, with no
-    bool array in between.
+    array; the 0/1 bytes of the unpacked mask are scaled straight into
+    `out`, with no bool array in between.
     """
     if cleaning == "anomalib":
         opened = unpack(_open_disk_words(mask, kernel_size), mask.shape[1])
