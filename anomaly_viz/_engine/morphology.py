@@ -17,15 +17,17 @@ about ``log2(k)`` shifts instead of k.
 The square (:func:`open_close`, :func:`erode`): scipy's centre of a
 k x k square is ``k // 2``; erosion looks at offsets ``-c .. k-1-c`` and
 dilation at the reflected offsets ``c-(k-1) .. c``. Outside the mask each
-step sees its neutral value (all-ones words for an AND, zeros for an OR),
-and the bits beyond the width in a row's last word are set to it before
-each row pass (:func:`set_padding`). Offsets of n or more along an axis of
-length n touch nothing and are dropped.
+step sees its neutral value (all-ones words for an AND, zeros for an OR):
+the mask sits in margins of rows and words (:class:`_Frame`) filled with it
+before each pass, wide enough that no pixel of the mask reads past them.
+Offsets of n or more along an axis of length n touch nothing and are
+dropped, and the two dilations in the middle of an opening and closing are
+done as one.
 
 The disk (:func:`open_disk`): a disk of radius r is a stack of horizontal
 runs, ``x in -a(dy) .. a(dy)`` on row ``dy`` with ``a(dy)`` the integer
 square root of ``r**2 - dy**2``; the erosion by it is the AND over ``dy`` of
-the row-shifted erosions by those runs (each distinct run computed once),
+the row-shifted erosions by those runs (each grown from the narrower one),
 the dilation likewise with OR. The mask is mirrored as the reference does,
 and only the pixels that read inside the mirrored mask are kept.
 """
@@ -329,36 +331,39 @@ def _half_widths(radius: int) -> list[int]:
     return [math.isqrt(radius * radius - dy * dy) for dy in range(-radius, radius + 1)]
 
 
-def _centred_runs(words: np.ndarray, halves: set[int], combine: Combine) -> dict[int, np.ndarray]:
-    """``combine`` over pixels ``j - a .. j + a`` along the rows, for each `a` in `halves`.
+def _grow_centred_run(run: np.ndarray, reach: int, half: int, combine: Combine) -> np.ndarray:
+    """From ``combine`` over pixels ``j - reach .. j + reach`` to ``j - half .. j + half``.
 
-    Each run grows from the previous one by shifted copies of it on both
-    sides. Exact for the pixels at least ``a`` from both ends of their row;
-    the caller keeps only those.
+    Shifted copies on both sides, each step at most the run's length, so
+    that the run stays unbroken. Exact for the pixels at least `half` from
+    both ends of their row; the caller keeps only those.
     """
-    runs: dict[int, np.ndarray] = {}
-    run, reach = words, 0
-    for half in sorted(halves):
-        while reach < half:
-            step = min(half - reach, 2 * reach + 1)
-            run = _combine_columns(_combine_columns(run, step, combine), -step, combine)
-            reach += step
-        runs[half] = run
-    return runs
+    while reach < half:
+        step = min(half - reach, 2 * reach + 1)
+        run = _combine_columns(_combine_columns(run, step, combine), -step, combine)
+        reach += step
+    return run
 
 
 def _disk_pass(words: np.ndarray, radius: int, combine: Combine) -> np.ndarray:
     """Erode (AND) or dilate (OR) with the disk; the result has ``2 * radius`` rows fewer.
 
     Row i of the result is row ``i + radius`` of `words`, combined over the
-    disk centred there; the columns keep their places.
+    disk centred there; the columns keep their places. The disk's rows are
+    taken by width, narrowest first, so that one run along the rows grows
+    from each width to the next and only it is kept.
     """
     halves = _half_widths(radius)
-    runs = _centred_runs(words, set(halves), combine)
+    rows_of: dict[int, list[int]] = {}
+    for row, half in enumerate(halves):
+        rows_of.setdefault(half, []).append(row)
     height = words.shape[0] - 2 * radius
-    out = runs[halves[0]][:height].copy()
-    for row, half in enumerate(halves[1:], start=1):
-        combine(out, runs[half][row : row + height], out=out)
+    out = np.full_like(words[:height], _neutral(combine))
+    run, reach = words, 0
+    for half in sorted(rows_of):
+        run, reach = _grow_centred_run(run, reach, half, combine), half
+        for row in rows_of[half]:
+            combine(out, run[row : row + height], out=out)
     return out
 
 
