@@ -365,3 +365,17 @@ def test_erode_and_dilate_against_scipy(size):
     np.testing.assert_array_equal(
         engine.dilate(~mask, size), ndimage.binary_dilation(~mask, square, border_value=0)
     )
+
+
+@pytest.mark.parametrize("layout", ["fortran", "strided"])
+def test_any_memory_layout(layout):
+    """Fortran-ordered and strided inputs give the reference's bytes too."""
+    base = np.random.default_rng(11).random((40, 140))
+    scores = np.asfortranarray(base) if layout == "fortran" else base[::2, ::2]
+    mask = scores > 0.4
+    for k in [0, 1, 2, 3, 4]:
+        assert_same(av.open_close, mask, k)
+        assert_same(av.open_disk, mask, k)
+        assert_same(av.open_by_reconstruction, mask, k)
+        for cleaning in ["open_close", "anomalib", "reconstruction"]:
+            assert_same(av.compute_mask, scores, 0.4, k, cleaning=cleaning)
