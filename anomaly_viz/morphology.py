@@ -316,6 +316,8 @@ def open_disk(mask: ArrayLike, radius: int) -> np.ndarray:
         return binary.copy()
     if radius * radius >= (height - 1) ** 2 + (width - 1) ** 2:
         return np.full(binary.shape, binary.all())
+    if _engine.ENABLED:
+        return _morphology.open_disk(binary, radius)
     from scipy import ndimage
 
     footprint = disk(radius)

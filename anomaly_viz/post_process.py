@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _engine, _validate
+from ._engine import morphology as _morphology
 from ._engine import pipeline
 from .colormap import ColormapLike, lookup_table
 from .morphology import open_by_reconstruction, open_close, open_disk
@@ -346,6 +347,9 @@ def compute_mask(
         else:
             low = min(low_threshold, high)
             mask = apply_hysteresis_threshold(scores, low, high, connectivity=connectivity)
+        if _engine.ENABLED and cleaning != "reconstruction" and min_area <= 1:
+            _morphology.clean_into(out[index], mask, cleaning, kernel_size)
+            continue
         if cleaning == "open_close":
             mask = open_close(mask, kernel_size)
         elif cleaning == "anomalib":
@@ -354,5 +358,8 @@ def compute_mask(
             mask = open_by_reconstruction(mask, kernel_size, connectivity=connectivity)
         if min_area > 1:
             mask = remove_small_objects(mask, min_area, connectivity=connectivity)
-        np.multiply(mask, 255, out=out[index], casting="unsafe")
+        if _engine.ENABLED:
+            _morphology.scale_into(out[index], mask)
+        else:
+            np.multiply(mask, 255, out=out[index], casting="unsafe")
     return out if is_batch else out[0]
