@@ -357,7 +357,7 @@ def as_masks(mask: object, name: str = "mask", *, one: bool = False) -> tuple[np
     array = _stack_of_2d(_as_array(mask, name, masked="refuse"), name, one=one)
     if array.dtype.kind == "f" and np.isnan(array).any():
         raise ValueError(f"{name} must not hold NaN: a mask is True (non-zero) or False (zero)")
-    binary = array != 0
+    binary = array.astype(bool)  # non-zero is True; a copy, and cheap for bool masks
     return (binary if array.ndim == 3 else binary[np.newaxis]), array.ndim == 3
 
 

@@ -9,9 +9,11 @@ public path both ways with hypothesis, block sizes made small so that
 blocks, chunks and tables are crossed.
 
 What lives here: work in blocks of rows (:mod:`.blocks`), colours stored
-four bytes at a time (:mod:`.colour`), blends looked up in a table of
-byte pairs (:mod:`.blend`), square morphology as separable shifted ANDs
-and ORs (:mod:`.morphology`), resizing row block by row block
+several bytes at a time (:mod:`.colour`), colour-table indices planned
+once per map (:mod:`.normalization`), blends by a proven integer formula
+or a table of byte pairs (:mod:`.blend`), binary morphology (the square
+and anomalib's disk) on rows packed 64 pixels to a word
+(:mod:`.morphology`), resizing by strided phases, row block by row block
 (:mod:`.resize`), region measurements tallied a block of rows at a time
 (:mod:`.regions`), and the per-map pipeline that strings them together
 (:mod:`.pipeline`).
