@@ -15,8 +15,9 @@ import numpy as np
 
 __all__ = ["BLOCK_PIXELS", "UINT16_STEP", "plain_rows", "rgb_rows", "row_blocks"]
 
-#: Pixels per block: 64 rows of a 1024-pixel-wide image.
-BLOCK_PIXELS = 1 << 16
+#: Pixels per block: 128 rows of a 1024-pixel-wide image (measured: smaller blocks spend
+#: more in per-call overhead than they save in cache misses; larger ones the reverse).
+BLOCK_PIXELS = 1 << 17
 
 #: uint16 images are scaled to 0-255 by ``255 / 65535``, that is ``1 / 257``.
 UINT16_STEP = 257.0

@@ -123,10 +123,13 @@ def indices_into(out: np.ndarray, block: np.ndarray, plan: IndexPlan, work: np.n
     `work` is a float buffer of the block's size and dtype. Index
     ``levels`` is the top colour (``v = 1``), ``levels + 1`` NaN.
     """
-    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf where a score is inf
+    if not plan.checked:  # finite scores within [low, high]: no overflow, no NaN
         np.subtract(block, plan.offset, out=work)
         work /= plan.step
-    if plan.checked:
+    else:
+        with np.errstate(invalid="ignore", over="ignore"):  # inf - inf where a score is inf
+            np.subtract(block, plan.offset, out=work)
+            work /= plan.step
         np.clip(work, 0, plan.levels, out=work)  # NaN passes through clip
         if np.isnan(np.add.reduce(work, axis=None)):
             work[np.isnan(work)] = plan.levels + 1

@@ -50,12 +50,19 @@ class _Indexer:
         self.plan = plan
         self.work = np.empty(pixels, dtype)
         self.index = np.empty(pixels, np.int32)
+        self._words: np.ndarray | None = None
 
     def __call__(self, block: np.ndarray) -> np.ndarray:
         count = block.size
         index = self.index[:count]
         indices_into(index, block.reshape(-1), self.plan, self.work[:count])
         return index
+
+    def words(self, block: np.ndarray, table: np.ndarray) -> np.ndarray:
+        """``table[indices of block]`` for a table of words, in a reused buffer."""
+        if self._words is None or self._words.dtype != table.dtype:
+            self._words = np.empty(self.index.size, table.dtype)
+        return np.take(table, self(block), out=self._words[: block.size], mode="wrap")
 
 
 def _fitted(spec: Any, scores: np.ndarray) -> tuple[Any, tuple[Any, Any]]:
@@ -107,7 +114,7 @@ def colours_into(out: np.ndarray, scores: np.ndarray, spec: Any, table: np.ndarr
         return out
     words = _colour_words(table.tobytes())
     for rows, block in _score_blocks(scores, out.shape[:2]):
-        store_words(out[rows], np.take(words, indexer(block), mode="wrap"))
+        store_words(out[rows], indexer.words(block, words))
     return out
 
 
@@ -173,7 +180,7 @@ def _integer_blend_into(
         target, photo = out[rows], image[rows, :, :3]
         size = target.size
         layer = heat[:size].reshape(target.shape)
-        store_words(layer, np.take(heat_words, indexer(block), mode="wrap"))
+        store_words(layer, indexer.words(block, heat_words))
         integer_sum_into(target, layer, photo, weights, work[:size].reshape(target.shape))
         if threshold is not None:
             cold = ~(block > threshold)
