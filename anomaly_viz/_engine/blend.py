@@ -179,7 +179,8 @@ def integer_sum_into(
     fine) and `work` a uint16 buffer of the same size; `heat` is
     overwritten.
     """
-    np.multiply(image, weights.image_weight, out=work, dtype=np.uint16)
+    work[...] = image  # widened, then multiplied: faster than one multiply that casts
+    work *= weights.image_weight
     heat += work
     heat //= weights.divisor
     out[...] = heat
