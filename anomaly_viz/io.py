@@ -37,7 +37,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -691,7 +691,13 @@ def _write_atomically(path: PathLike, write: Callable[[str], None]) -> Path:
     return path
 
 
-def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = ()) -> Path:
+def write_image(
+    path: PathLike,
+    image: np.ndarray,
+    inputs: Iterable[PathLike] = (),
+    *,
+    quality: int | None = None,
+) -> Path:
     """Write an image (format from the extension) without ever half-writing it.
 
     Parameters
@@ -702,6 +708,9 @@ def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = 
         What imageio can write in that format (uint8 for PNG).
     inputs : iterable of path-like, optional
         Input files the output must not overwrite.
+    quality : int, optional
+        JPEG only (``.jpg`` or ``.jpeg``): the quality, 1 (smallest file) to
+        95 (best); default the writer's own (Pillow's 75).
 
     Returns
     -------
@@ -713,6 +722,10 @@ def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = 
     FileProblem
         If `path` is an input or a folder, has no extension, its folder is
         missing, or the format cannot hold the image, or the disk is full.
+    TypeError
+        If `quality` is not a whole number.
+    ValueError
+        If `quality` is outside 1-95 or given for a format other than JPEG.
 
     Examples
     --------
@@ -722,13 +735,31 @@ def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = 
     'out.png'
     >>> sorted(p.name for p in folder.iterdir())  # no temporary file left
     ['out.png']
+    >>> picture = np.random.default_rng(0).integers(0, 256, (64, 64, 3), np.uint8)
+    >>> small = write_image(folder / "small.jpg", picture, quality=20).stat().st_size
+    >>> large = write_image(folder / "large.jpg", picture, quality=95).stat().st_size
+    >>> small < large
+    True
+    >>> write_image(folder / "out.png", picture, quality=90)
+    Traceback (most recent call last):
+    ...
+    ValueError: quality is for JPEG files (.jpg, .jpeg), not .png
     """
     import imageio.v3 as iio
 
     check_not_an_input(path, inputs)
     suffix = check_output_file(path).suffix.lower()
+    options: dict[str, Any] = {}
+    if quality is not None:
+        if isinstance(quality, bool) or not isinstance(quality, int):
+            raise TypeError(f"quality must be a whole number from 1 to 95, got {quality!r}")
+        if suffix not in (".jpg", ".jpeg"):
+            raise ValueError(f"quality is for JPEG files (.jpg, .jpeg), not {suffix}")
+        if not 1 <= quality <= 95:
+            raise ValueError(f"quality must lie in 1-95, got {quality}")
+        options["quality"] = quality
     return _write_atomically(
-        path, lambda temporary: iio.imwrite(temporary, image, extension=suffix)
+        path, lambda temporary: iio.imwrite(temporary, image, extension=suffix, **options)
     )
 
 
