@@ -132,6 +132,13 @@ def test_debug_runs_one_job_here_and_raises(folders, before):
     assert sorted(files_in(tmp_path / "out")) == ["a.png", "b.png"]  # stopped at c
 
 
+def test_debug_before_the_command_name_stops_a_folder_run(folders):
+    tmp_path, images, maps = folders
+    result = run("--debug", "overlay", images, maps, "-o", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" in result.stderr
+    assert "skipped" not in result.stderr and result.stdout == ""
+
+
 def test_what_is_sent_to_workers_pickles(folders):
     tmp_path, images, maps = folders
     for command, line in COMMAND_LINES.items():

@@ -107,11 +107,11 @@ def _folder_options(parser: argparse.ArgumentParser, *, mask: bool = False) -> N
         "at a time in this process; 0: one per usable core); outputs, messages (in input "
         "order) and exit status are those of one job; --debug always runs one job",
     )  # fmt: skip
-    lossy = " (lossy: a JPEG mask is no longer exactly 0/255)" if mask else ""
+    lossy = "; jpg is lossy: a JPEG mask is no longer exactly 0 and 255" if mask else ""
     group.add_argument(
         "--format", choices=IMAGE_FORMATS, metavar="{png,jpg}",
-        help=f"the image files written into an output folder (default png){lossy}; with "
-        "files, -o's extension names the format and --format must agree with it",
+        help=f"the images written into an output folder (default png{lossy}); with files, "
+        "-o's extension names the format and --format must agree with it",
     )  # fmt: skip
     group.add_argument(
         "--quality", type=_quality, metavar="Q",

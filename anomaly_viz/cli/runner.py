@@ -476,10 +476,14 @@ class _Workers:
         self._start()
 
     def _finish(self) -> None:
-        for worker in self.workers:
-            with contextlib.suppress(OSError):
-                worker.connection.send(None)
-        self._join()
+        try:
+            for worker in self.workers:
+                with contextlib.suppress(OSError):  # one that died idle
+                    worker.connection.send(None)
+            self._join()
+        except BaseException:  # Ctrl-C while they leave
+            self._stop()
+            raise
 
     def _stop(self) -> None:
         for worker in self.workers:
