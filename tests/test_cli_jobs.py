@@ -218,24 +218,29 @@ def test_an_unexpected_error_stops_the_run_with_its_traceback(folders, jobs):
 # ----------------------------------------------------------- signals
 
 # Item a is written; every other item half-writes its temporary file, notes
-# the worker's process id and the temporary's name, and waits.
+# the worker's process id and the temporary's name, and waits. (The package's
+# own writing is replaced, whatever encoder it calls.)
 SLOW_ITEMS = """
 import os, sys, time
-import imageio.v3 as iio
+import anomaly_viz.io
 
-real = iio.imwrite
-def write_or_wait(path, image, **kwargs):
-    if "-a." in os.path.basename(path):
-        return real(path, image, **kwargs)
-    with open(path, "wb") as handle:
-        handle.write(b"half a PNG")
-    note = os.path.join(sys.argv[1], str(os.getpid()))
-    with open(note + ".part", "w") as handle:
-        handle.write(path)
-    os.replace(note + ".part", note + ".txt")
-    time.sleep(120)
+real = anomaly_viz.io._write_atomically
+def write_or_wait(path, write):
+    if os.path.basename(path) == "a.png":
+        return real(path, write)
 
-iio.imwrite = write_or_wait
+    def half_then_wait(temporary):
+        with open(temporary, "wb") as handle:
+            handle.write(b"half a PNG")
+        note = os.path.join(sys.argv[1], str(os.getpid()))
+        with open(note + ".part", "w") as handle:
+            handle.write(temporary)
+        os.replace(note + ".part", note + ".txt")
+        time.sleep(120)
+
+    return real(path, half_then_wait)
+
+anomaly_viz.io._write_atomically = write_or_wait
 from anomaly_viz.cli import main
 sys.exit(main(sys.argv[2:]))
 """
