@@ -39,7 +39,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -696,11 +696,12 @@ def _write_atomically(path: PathLike, write: Callable[[str], None]) -> Path:
     return path
 
 
-def _encode(temporary: str, image: np.ndarray, suffix: str) -> None:
+def _encode(temporary: str, image: np.ndarray, suffix: str, **options: Any) -> None:
     """Write `image` into the file `temporary` in the format of `suffix`.
 
     8-bit PNGs (grey, grey + alpha, RGB, RGBA) are written by the package's
-    own writer, :mod:`anomaly_viz._png`; everything else by imageio.
+    own writer, :mod:`anomaly_viz._png`; everything else by imageio, with
+    `options` (the JPEG quality).
     """
     if suffix == ".png" and _png.supports(image):
         with open(temporary, "wb") as handle:
@@ -708,10 +709,16 @@ def _encode(temporary: str, image: np.ndarray, suffix: str) -> None:
         return
     import imageio.v3 as iio
 
-    iio.imwrite(temporary, image, extension=suffix)
+    iio.imwrite(temporary, image, extension=suffix, **options)
 
 
-def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = ()) -> Path:
+def write_image(
+    path: PathLike,
+    image: np.ndarray,
+    inputs: Iterable[PathLike] = (),
+    *,
+    quality: int | None = None,
+) -> Path:
     """Write an image (format from the extension) without ever half-writing it.
 
     Parameters
@@ -722,6 +729,9 @@ def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = 
         What imageio can write in that format (uint8 for PNG).
     inputs : iterable of path-like, optional
         Input files the output must not overwrite.
+    quality : int, optional
+        JPEG only (``.jpg`` or ``.jpeg``): the quality, 1 (smallest file) to
+        95 (best); default the writer's own (Pillow's 75).
 
     Returns
     -------
@@ -733,6 +743,10 @@ def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = 
     FileProblem
         If `path` is an input or a folder, has no extension, its folder is
         missing, or the format cannot hold the image, or the disk is full.
+    TypeError
+        If `quality` is not a whole number.
+    ValueError
+        If `quality` is outside 1-95 or given for a format other than JPEG.
 
     Examples
     --------
@@ -742,10 +756,28 @@ def write_image(path: PathLike, image: np.ndarray, inputs: Iterable[PathLike] = 
     'out.png'
     >>> sorted(p.name for p in folder.iterdir())  # no temporary file left
     ['out.png']
+    >>> picture = np.random.default_rng(0).integers(0, 256, (64, 64, 3), np.uint8)
+    >>> small = write_image(folder / "small.jpg", picture, quality=20).stat().st_size
+    >>> large = write_image(folder / "large.jpg", picture, quality=95).stat().st_size
+    >>> small < large
+    True
+    >>> write_image(folder / "out.png", picture, quality=90)
+    Traceback (most recent call last):
+    ...
+    ValueError: quality is for JPEG files (.jpg, .jpeg), not .png
     """
     check_not_an_input(path, inputs)
     suffix = check_output_file(path).suffix.lower()
-    return _write_atomically(path, lambda temporary: _encode(temporary, image, suffix))
+    options: dict[str, Any] = {}
+    if quality is not None:
+        if isinstance(quality, bool) or not isinstance(quality, int):
+            raise TypeError(f"quality must be a whole number from 1 to 95, got {quality!r}")
+        if suffix not in (".jpg", ".jpeg"):
+            raise ValueError(f"quality is for JPEG files (.jpg, .jpeg), not {suffix}")
+        if not 1 <= quality <= 95:
+            raise ValueError(f"quality must lie in 1-95, got {quality}")
+        options["quality"] = quality
+    return _write_atomically(path, lambda temporary: _encode(temporary, image, suffix, **options))
 
 
 def write_text(path: PathLike, text: str, inputs: Iterable[PathLike] = ()) -> Path:

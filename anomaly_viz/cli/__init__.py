@@ -8,6 +8,13 @@ not inputs; two inputs with one stem (``a.jpg`` and ``a.png``), a broken
 symbolic link, and a named pipe or device are reported and skipped, never
 read or waited on.
 
+Folder runs: ``--jobs N`` computes N items at a time in worker processes
+(``0``: one per usable core); what is printed, in input order, the files
+written and the exit status are those of one job, and ``--debug`` always
+runs one job, in this process. ``--format jpg`` writes JPEG files into the
+output folder, at ``--quality`` (1-95, default 90); with files, ``-o``'s
+extension names the format.
+
 Images and ``.npz`` arrays are limited to ``--max-pixels`` pixels
 (default :data:`anomaly_viz.io.MAX_PIXELS`, Pillow's own limit, about 89.5
 million), checked before decoding, and so is the figure, before it is drawn;
@@ -25,7 +32,8 @@ and 143 when terminated (SIGTERM), after removing the file being written.
 The package keeps the parts apart: :mod:`~anomaly_viz.cli.parser` (options
 and sub-commands), :mod:`~anomaly_viz.cli.commands` (what each command
 computes for one item) and :mod:`~anomaly_viz.cli.runner` (files and folders
-paired into jobs, the run loop, exit statuses and signals).
+paired into jobs, the run loop and its worker processes, exit statuses and
+signals).
 """
 
 from __future__ import annotations
@@ -78,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def run() -> int:
         args = build_parser().parse_args(arguments)
         batch, make = COMMANDS[args.command](args)
-        return run_jobs(batch, make, args.debug)
+        debug = getattr(args, "debug", False)  # before or after the command's name
+        return run_jobs(batch, make, debug, getattr(args, "jobs", 1))
 
     return exit_status(run, debug="--debug" in arguments)

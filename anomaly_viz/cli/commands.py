@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import math
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import _library as library
+from .parser import JPEG_QUALITY, PROGRAM, UsageError
 from .runner import Batch, Job, MakeItem, map_jobs, output_folder, pair_jobs
 
 if TYPE_CHECKING:
@@ -150,93 +152,149 @@ def _render(figure: Figure, dpi: float, max_pixels: int) -> np.ndarray:
     return rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba
 
 
+# ------------------------------------------------------------ output format
+
+_FORMAT_OF_SUFFIX = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg"}
+
+
+def _option_error(args: argparse.Namespace, option: str, problem: str) -> UsageError:
+    return UsageError(f"{PROGRAM} {args.command}: argument {option}: {problem} (see --help)")
+
+
+def _image_batch(batch: Batch, args: argparse.Namespace) -> Batch:
+    """`batch`, once --format and --quality agree with its output names.
+
+    With folders, the outputs are already named by --format (see
+    :func:`_suffix`); with files, -o's extension names the format, and a
+    --format that says otherwise is a usage error, as is a --quality for
+    output that is not JPEG.
+    """
+    target = batch.jobs[0].target
+    output_format = _FORMAT_OF_SUFFIX.get(target.suffix.lower())
+    if args.format is not None and args.format != output_format:
+        raise _option_error(
+            args, "--format", f"{args.format} contradicts the output name {target.name} "
+            "(with files, -o's extension names the format)",
+        )  # fmt: skip
+    if args.quality is not None and output_format != "jpg":
+        where = "--format jpg" if batch.folders else "an -o ending in .jpg or .jpeg"
+        raise _option_error(args, "--quality", f"is for JPEG output only ({where})")
+    return batch
+
+
+def _suffix(args: argparse.Namespace) -> str:
+    """The extension of the images written into an output folder."""
+    return f".{args.format or 'png'}"
+
+
+def _write_picture(
+    job: Job, picture: np.ndarray, args: argparse.Namespace, path: Path | None = None
+) -> Path:
+    """Write `picture` to `path` (default the job's target), as JPEG at --quality if so named."""
+    path = job.target if path is None else path
+    quality = None
+    if _FORMAT_OF_SUFFIX.get(path.suffix.lower()) == "jpg":
+        if picture.ndim == 3 and picture.shape[2] == 4:
+            raise library.FileProblem(
+                path,
+                "JPEG cannot hold this picture's transparent pixels; write PNG "
+                "(--format png, or -o NAME.png)",
+            )
+        quality = args.quality or JPEG_QUALITY
+    return library.write_image(path, picture, inputs=job.inputs, quality=quality)
+
+
 # ---------------------------------------------------------------- commands
+#
+# Each command's work on one job is a module-level function given the parsed
+# command line with functools.partial: what a worker process of --jobs runs
+# must pickle (with the "spawn" start method it is sent, not inherited).
+
+
+def _demo_item(args: argparse.Namespace, job: Job) -> list[Path]:
+    folder = job.target
+    sample = library.demo_sample()
+    threshold, low = 3.0, 1.5  # see datasets.local_contrast_score for the scale
+    mask = library.compute_mask(sample.anomaly_map, threshold, 0, low_threshold=low, min_area=4)
+    regions = _regions_of(sample.anomaly_map, mask, 8)
+    figure = library.comparison_figure(
+        sample.image, sample.anomaly_map, mask=mask, ground_truth=sample.ground_truth
+    )
+    picture = _render(figure, args.dpi, args.max_pixels)
+    heatmap = library.anomaly_map_to_color_map(sample.anomaly_map)
+    overlaid = library.overlay(sample.image, sample.anomaly_map)
+    return [
+        library.write_image(folder / "image.png", sample.image),
+        library.write_image(folder / "heatmap.png", heatmap),
+        library.write_image(folder / "overlay.png", overlaid),
+        library.write_image(folder / "mask.png", mask),
+        library.write_text(folder / "regions.csv", _regions_text(regions, "csv")),
+        library.write_text(folder / "regions.json", _regions_text(regions, "json")),
+        library.write_image(folder / "figure.png", picture),
+    ]
 
 
 def demo(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
     """``anomaly-viz demo``: the main job on the sample photo, into one folder."""
     _headless()
     batch = Batch([Job("demo", (), output_folder(Path(args.output)))], folders=False)
+    return batch, functools.partial(_demo_item, args)
 
-    def make(job: Job) -> list[Path]:
-        folder = job.target
-        sample = library.demo_sample()
-        threshold, low = 3.0, 1.5  # see datasets.local_contrast_score for the scale
-        mask = library.compute_mask(sample.anomaly_map, threshold, 0, low_threshold=low, min_area=4)
-        regions = _regions_of(sample.anomaly_map, mask, 8)
-        figure = library.comparison_figure(
-            sample.image, sample.anomaly_map, mask=mask, ground_truth=sample.ground_truth
-        )
-        picture = _render(figure, args.dpi, args.max_pixels)
-        heatmap = library.anomaly_map_to_color_map(sample.anomaly_map)
-        overlaid = library.overlay(sample.image, sample.anomaly_map)
-        return [
-            library.write_image(folder / "image.png", sample.image),
-            library.write_image(folder / "heatmap.png", heatmap),
-            library.write_image(folder / "overlay.png", overlaid),
-            library.write_image(folder / "mask.png", mask),
-            library.write_text(folder / "regions.csv", _regions_text(regions, "csv")),
-            library.write_text(folder / "regions.json", _regions_text(regions, "json")),
-            library.write_image(folder / "figure.png", picture),
-        ]
 
-    return batch, make
+def _overlay_item(args: argparse.Namespace, job: Job) -> list[Path]:
+    image, scores = job.inputs
+    picture = library.overlay(
+        library.read_image(image, max_pixels=args.max_pixels), _read_map(scores, args),
+        args.mode, **_look(args),
+    )  # fmt: skip
+    return [_write_picture(job, picture, args)]
 
 
 def overlay(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
     """``anomaly-viz overlay``: each map laid over its image."""
-    batch = pair_jobs(args.image, args.map, args.output)
+    batch = _image_batch(pair_jobs(args.image, args.map, args.output, _suffix(args)), args)
+    return batch, functools.partial(_overlay_item, args)
 
-    def make(job: Job) -> list[Path]:
-        image, scores = job.inputs
-        picture = library.overlay(
-            library.read_image(image, max_pixels=args.max_pixels), _read_map(scores, args),
-            args.mode, **_look(args),
-        )  # fmt: skip
-        return [library.write_image(job.target, picture, inputs=job.inputs)]
 
-    return batch, make
+def _mask_item(args: argparse.Namespace, job: Job) -> list[Path]:
+    (source,) = job.inputs
+    scores = _read_map(source, args)
+    mask = _mask_of(scores, args)
+    written = [_write_picture(job, mask, args)]
+    if args.regions:
+        regions = _regions_of(scores, mask, args.connectivity)
+        table = job.target.with_name(f"{job.target.stem}_regions.{args.regions}")
+        text = _regions_text(regions, args.regions)
+        written.append(library.write_text(table, text, inputs=job.inputs))
+    return written
 
 
 def mask(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
     """``anomaly-viz mask``: each map thresholded into a mask (and its regions table)."""
-    batch = map_jobs(args.map, args.output)
+    batch = _image_batch(map_jobs(args.map, args.output, _suffix(args)), args)
+    return batch, functools.partial(_mask_item, args)
 
-    def make(job: Job) -> list[Path]:
-        (source,) = job.inputs
-        scores = _read_map(source, args)
-        mask = _mask_of(scores, args)
-        written = [library.write_image(job.target, mask, inputs=job.inputs)]
-        if args.regions:
-            regions = _regions_of(scores, mask, args.connectivity)
-            table = job.target.with_name(f"{job.target.stem}_regions.{args.regions}")
-            text = _regions_text(regions, args.regions)
-            written.append(library.write_text(table, text, inputs=job.inputs))
-        return written
 
-    return batch, make
+def _figure_item(args: argparse.Namespace, truth: np.ndarray | None, job: Job) -> list[Path]:
+    image, scores = job.inputs
+    score_map = _read_map(scores, args)
+    mask = _mask_of(score_map, args) if args.mask_threshold is not None else None
+    figure = library.comparison_figure(
+        library.read_image(image, max_pixels=args.max_pixels), score_map, mask=mask,
+        ground_truth=truth, mode=args.mode, **_look(args),
+    )  # fmt: skip
+    picture = _render(figure, args.dpi, args.max_pixels)
+    return [_write_picture(job, picture, args)]
 
 
 def figure(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
     """``anomaly-viz figure``: the comparison figure of each image and map."""
     _headless()
-    batch = pair_jobs(args.image, args.map, args.output)
+    batch = _image_batch(pair_jobs(args.image, args.map, args.output, _suffix(args)), args)
     truth = None
     if args.ground_truth:  # read once, for every item; an error here stops the run
         truth = library.read_map(Path(args.ground_truth), max_pixels=args.max_pixels)
-
-    def make(job: Job) -> list[Path]:
-        image, scores = job.inputs
-        score_map = _read_map(scores, args)
-        mask = _mask_of(score_map, args) if args.mask_threshold is not None else None
-        figure = library.comparison_figure(
-            library.read_image(image, max_pixels=args.max_pixels), score_map, mask=mask,
-            ground_truth=truth, mode=args.mode, **_look(args),
-        )  # fmt: skip
-        picture = _render(figure, args.dpi, args.max_pixels)
-        return [library.write_image(job.target, picture, inputs=job.inputs)]
-
-    return batch, make
+    return batch, functools.partial(_figure_item, args, truth)
 
 
 #: The commands by name: each gives its jobs and the work of one job.

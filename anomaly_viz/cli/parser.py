@@ -8,9 +8,13 @@ from typing import NoReturn
 
 from ._library import CLEANINGS, KINDS, MAX_PIXELS, MODES, SIGNS, __version__
 
-__all__ = ["PROGRAM", "UsageError", "build_parser"]
+__all__ = ["IMAGE_FORMATS", "JPEG_QUALITY", "PROGRAM", "UsageError", "build_parser"]
 
 PROGRAM = "anomaly-viz"
+#: The image formats a folder run can write (--format), by their file extension.
+IMAGE_FORMATS = ("png", "jpg")
+#: The JPEG quality written unless --quality says otherwise (Pillow's own default is 75).
+JPEG_QUALITY = 90
 
 
 class UsageError(Exception):
@@ -54,6 +58,26 @@ def _positive_int(text: str) -> int:
     return number
 
 
+def _jobs(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all cores) or more, got {text!r}")
+    return number
+
+
+def _quality(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= number <= 95:
+        raise argparse.ArgumentTypeError(f"must lie in 1-95, got {text!r}")
+    return number
+
+
 def _positive_number(text: str) -> float:
     try:
         number = float(text)
@@ -72,6 +96,27 @@ def _limit_option(parser: argparse._ActionsContainer) -> None:
         "--max-pixels", type=_positive_int, default=MAX_PIXELS, metavar="N",
         help="refuse an image, .npz array or figure of more pixels, checked before decoding "
         f"or drawing (default {MAX_PIXELS}, Pillow's limit); raise it for large trusted files",
+    )  # fmt: skip
+
+
+def _folder_options(parser: argparse.ArgumentParser, *, mask: bool = False) -> None:
+    group = parser.add_argument_group("folders and output format")
+    group.add_argument(
+        "-j", "--jobs", type=_jobs, default=1, metavar="N",
+        help="with folders, compute N items at a time in worker processes (default 1: one "
+        "at a time in this process; 0: one per usable core); outputs, messages (in input "
+        "order) and exit status are those of one job; --debug always runs one job",
+    )  # fmt: skip
+    lossy = "; jpg is lossy: a JPEG mask is no longer exactly 0 and 255" if mask else ""
+    group.add_argument(
+        "--format", choices=IMAGE_FORMATS, metavar="{png,jpg}",
+        help=f"the images written into an output folder (default png{lossy}); with files, "
+        "-o's extension names the format and --format must agree with it",
+    )  # fmt: skip
+    group.add_argument(
+        "--quality", type=_quality, metavar="Q",
+        help=f"JPEG quality, 1 (smallest) to 95 (best), default {JPEG_QUALITY}; only for "
+        "JPEG output (--format jpg, or -o ending in .jpg or .jpeg)",
     )  # fmt: skip
 
 
@@ -143,9 +188,12 @@ def _add_overlay(commands: argparse._SubParsersAction[_Parser], common: _Parser)
     )  # fmt: skip
     overlay.add_argument("image", metavar="IMAGE")
     overlay.add_argument("map", metavar="MAP")
-    overlay.add_argument("-o", "--output", required=True, help="output PNG, or folder")
+    overlay.add_argument(
+        "-o", "--output", required=True, help="output image (.png, .jpg), or folder"
+    )
     _look_options(overlay)
     _map_options(overlay)
+    _folder_options(overlay)
 
 
 def _add_mask(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
@@ -154,7 +202,7 @@ def _add_mask(commands: argparse._SubParsersAction[_Parser], common: _Parser) ->
         description="Threshold MAP (a file or a folder) into a 0/255 mask PNG.",
     )  # fmt: skip
     mask.add_argument("map", metavar="MAP")
-    mask.add_argument("-o", "--output", required=True, help="output PNG, or folder")
+    mask.add_argument("-o", "--output", required=True, help="output image (.png, .jpg), or folder")
     mask.add_argument(
         "--regions", choices=("csv", "json"),
         help="also write the regions table as OUTPUT_regions.csv or .json (strict JSON: "
@@ -162,6 +210,7 @@ def _add_mask(commands: argparse._SubParsersAction[_Parser], common: _Parser) ->
     )  # fmt: skip
     _mask_options(mask, required=True)
     _map_options(mask)
+    _folder_options(mask, mask=True)
 
 
 def _add_figure(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
@@ -171,12 +220,15 @@ def _add_figure(commands: argparse._SubParsersAction[_Parser], common: _Parser) 
     )  # fmt: skip
     figure.add_argument("image", metavar="IMAGE")
     figure.add_argument("map", metavar="MAP")
-    figure.add_argument("-o", "--output", required=True, help="output PNG, or folder")
+    figure.add_argument(
+        "-o", "--output", required=True, help="output image (.png, .jpg), or folder"
+    )
     figure.add_argument("--ground-truth", help="a ground-truth mask image for its panel")
     figure.add_argument("--dpi", type=_positive_number, default=100.0, help="resolution")
     _look_options(figure)
     _mask_options(figure, required=False)
     _map_options(figure)
+    _folder_options(figure)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,7 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     anomaly-viz mask: argument --threshold: expected a number or 'otsu', got 'high' (see --help)
     """
     common = _Parser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    common.add_argument(  # no default: a sub-command's would hide the one given before it
+        "--debug", action="store_true", default=argparse.SUPPRESS,
+        help="show tracebacks on errors; folder items are then computed one at a time "
+        "in this process (whatever --jobs says) and the first error stops the run",
+    )  # fmt: skip
     parser = _Parser(
         prog=PROGRAM,
         description="Anomaly maps to heatmaps, overlays, masks and regions (NumPy/SciPy).",

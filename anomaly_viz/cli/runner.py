@@ -6,19 +6,47 @@ kept as skipped items). :func:`run_jobs` computes each item with the
 command's function, shows progress on a terminal, reports skipped items and
 prints what was written; :func:`exit_status` turns what stops a run (an
 error, Ctrl-C, SIGTERM) into one line on stderr and the exit status.
+
+Worker processes (``--jobs N``). N processes compute the items of a folder,
+each one item at a time, and the outcomes are taken in input order, so that
+what is printed is what one job prints. Only the job (names and paths) goes
+to a worker, and only the paths written or the reason for a skip come back,
+never an image. The start method is ``fork`` on Linux: a worker starts in
+about a millisecond with everything already imported, and the command line
+starts no threads of its own, so forking it is safe. Elsewhere it is
+``spawn`` (macOS's system libraries are not safe to fork), where a worker
+imports the package itself; what a worker runs pickles for it (a module-level
+function bound to the parsed command line, and the :class:`Job`).
+
+Stopping workers. A worker ignores SIGINT: Ctrl-C in a terminal reaches every
+process of the group, and the parent alone decides. When the run stops
+(Ctrl-C, SIGTERM, an error), the parent sends SIGTERM to every worker; a
+worker turns it into ``SystemExit`` where it is, so that the temporary file
+it is writing is removed on the way out, and the parent waits for all of them
+before it reports (a second Ctrl-C meanwhile kills them at once). A worker
+whose parent dies finishes its item and exits when it finds its pipe closed.
+A worker that dies by itself (killed by the system for memory, say) skips its
+item, and a new worker takes its place.
 """
 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
+import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from types import FrameType
+from types import FrameType, TracebackType
 
 from ._library import (
     IMAGE_SUFFIXES,
@@ -34,12 +62,16 @@ __all__ = [
     "Batch",
     "Job",
     "MakeItem",
+    "Outcome",
+    "WorkerError",
     "exit_status",
+    "item_outcome",
     "map_jobs",
     "output_folder",
     "pair_jobs",
     "report",
     "run_jobs",
+    "usable_cores",
 ]
 
 #: What a map may be read from.
@@ -69,6 +101,9 @@ class Batch:
 
 #: A command's work on one job: the files it wrote.
 MakeItem = Callable[[Job], list[Path]]
+
+#: What a job gave: the files it wrote, or why it was skipped.
+Outcome = list[Path] | str
 
 
 # ------------------------------------------------------------ file pairing
@@ -111,8 +146,12 @@ def output_folder(path: Path) -> Path:
     return path
 
 
-def pair_jobs(image: str, scores: str, output: str) -> Batch:
-    """The (image, map) jobs of IMAGE and MAP (two files or two folders), to PNG files."""
+def pair_jobs(image: str, scores: str, output: str, suffix: str = ".png") -> Batch:
+    """The (image, map) jobs of IMAGE and MAP (two files or two folders).
+
+    With folders, the outputs are named ``OUTPUT/STEM{suffix}``; with files,
+    the output is OUTPUT.
+    """
     image_path, map_path, out = Path(image), Path(scores), Path(output)
     if image_path.is_dir() != map_path.is_dir():
         raise UsageError("IMAGE and MAP must both be files or both be folders")
@@ -131,12 +170,12 @@ def pair_jobs(image: str, scores: str, output: str) -> Batch:
         if problem is None and name not in maps:
             problem = f"no map named {name}.* in {scores}"
         inputs = tuple(path for path in (images.get(name), maps.get(name)) if path is not None)
-        jobs.append(Job(name, inputs, folder / f"{name}.png", problem))
+        jobs.append(Job(name, inputs, folder / f"{name}{suffix}", problem))
     return Batch(jobs, folders=True)
 
 
-def map_jobs(scores: str, output: str) -> Batch:
-    """The jobs of MAP (a file or a folder), to PNG files."""
+def map_jobs(scores: str, output: str, suffix: str = ".png") -> Batch:
+    """The jobs of MAP (a file or a folder); with a folder, to ``OUTPUT/STEM{suffix}``."""
     source, out = Path(scores), Path(output)
     if not source.is_dir():
         return Batch([Job(source.stem, (source,), check_output_file(out))], folders=False)
@@ -148,7 +187,7 @@ def map_jobs(scores: str, output: str) -> Batch:
     jobs = []
     for name in names:
         inputs = (maps[name],) if name in maps else ()
-        jobs.append(Job(name, inputs, folder / f"{name}.png", problems.get(name)))
+        jobs.append(Job(name, inputs, folder / f"{name}{suffix}", problems.get(name)))
     return Batch(jobs, folders=True)
 
 
@@ -185,24 +224,56 @@ class _Progress:
         return 1 if self.skipped else 0
 
 
-def run_jobs(batch: Batch, make: MakeItem, debug: bool) -> int:
+def usable_cores() -> int:
+    """How many cores this process may run on: what ``--jobs 0`` means."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every system (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+def item_outcome(make: MakeItem, job: Job, skip_errors: bool) -> Outcome:
+    """What `make` gives for `job`: the files written, or (`skip_errors`) why it is skipped."""
+    try:
+        return make(job)
+    except _ITEM_ERRORS as error:
+        if not skip_errors:
+            raise
+        return _message(error)
+
+
+def _outcomes_here(jobs: Sequence[Job], make: MakeItem, skip_errors: bool) -> Iterator[Outcome]:
+    """What each job gives, computed in this process when it is asked for."""
+    for job in jobs:
+        yield job.problem if job.problem is not None else item_outcome(make, job, skip_errors)
+
+
+def run_jobs(batch: Batch, make: MakeItem, debug: bool, jobs: int = 1) -> int:
     """Compute every job with `make`; the exit status (1 if a folder item was skipped).
 
     An error in an item of a folder run skips that item (named on stderr);
-    in a run of files, or with `debug`, it stops the run.
+    in a run of files, or with `debug`, it stops the run. With folders and
+    `jobs` above 1 (0: :func:`usable_cores`), that many worker processes
+    compute the items (see the module's notes), and what is
+    printed, in input order, and the exit status are those of one job;
+    `debug` always computes the items here, one at a time, so that an error
+    stops the run with its traceback.
     """
     progress = _Progress(len(batch.jobs))
-    for job in batch.jobs:
-        progress.step(job.name)
-        if job.problem is not None:
-            progress.skip(job.name, job.problem)
-            continue
-        try:
-            progress.written += make(job)
-        except _ITEM_ERRORS as error:
-            if not batch.folders or debug:
-                raise
-            progress.skip(job.name, _message(error))
+    to_compute = sum(job.problem is None for job in batch.jobs)
+    count = min(jobs or usable_cores(), to_compute) if batch.folders and not debug else 1
+    with contextlib.ExitStack() as stack:
+        if count > 1:
+            outcomes = stack.enter_context(_Workers(make, count)).outcomes(batch.jobs)
+        else:
+            outcomes = _outcomes_here(batch.jobs, make, batch.folders and not debug)
+        for job in batch.jobs:
+            progress.step(job.name)
+            outcome = next(outcomes)
+            if isinstance(outcome, str):
+                progress.skip(job.name, outcome)
+            else:
+                progress.written += outcome
     return progress.finish()
 
 
@@ -226,6 +297,210 @@ def _discard_stdout() -> None:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, descriptor)
     os.close(null)
+
+
+# ------------------------------------------------ worker processes (--jobs)
+
+#: How worker processes start (see the module's notes).
+_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+
+#: Signals held while a worker starts, until it has its own handlers.
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _context(method: str) -> ForkContext | SpawnContext:
+    if method == "fork":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class WorkerError(RuntimeError):
+    """An unexpected error (a bug) in a worker: stops the run, with the worker's traceback."""
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the writer's clean-up
+
+
+def _serve(connection: Connection, make: MakeItem) -> None:
+    """A worker's life: compute the jobs it is sent until it is sent None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:  # the parent is gone
+            return
+        if job is None:
+            return
+        try:
+            message: tuple[str, object] = ("done", item_outcome(make, job, skip_errors=True))
+        except Exception:
+            message = ("failed", f"{job.name}: {traceback.format_exc()}")
+        try:
+            connection.send(message)
+        except OSError:  # the parent is gone
+            return
+
+
+@contextlib.contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (they wait, they are not lost) while a worker starts."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+    index: int | None = None  # the job it computes, None when idle
+
+
+def _how_it_ended(process: BaseProcess) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+class _Workers:
+    """`count` worker processes computing jobs with `make`, one job each at a time.
+
+    Use as a context manager: leaving it normally lets the workers finish;
+    leaving it by an exception (Ctrl-C, SIGTERM, an error) stops them; either
+    way no worker outlives it.
+    """
+
+    def __init__(self, make: MakeItem, count: int) -> None:
+        self.make, self.count = make, count
+        self.context = _context(_START_METHOD)
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> _Workers:
+        try:
+            for _ in range(self.count):
+                self._start()
+        except BaseException:  # __exit__ is not called when __enter__ fails
+            self._stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self._finish()
+        else:
+            self._stop()
+
+    def outcomes(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
+        """What each job gave, in the order of `jobs` (a job's problem is its outcome)."""
+        pending = deque(index for index, job in enumerate(jobs) if job.problem is None)
+        done: dict[int, Outcome] = {}
+        for index, job in enumerate(jobs):
+            if job.problem is not None:
+                yield job.problem
+                continue
+            while index not in done:
+                self._hand_out(jobs, pending)
+                self._collect(done)
+            yield done.pop(index)
+
+    # ---------------------------------------------------------- internals
+
+    def _start(self) -> None:
+        parent_end, worker_end = self.context.Pipe()
+        process = self.context.Process(
+            target=_serve, args=(worker_end, self.make), name="anomaly-viz worker", daemon=True
+        )
+        with _stop_signals_held():  # a signal now waits until the worker is on the list
+            process.start()
+            worker_end.close()
+            self.workers.append(_Worker(process, parent_end))
+
+    def _hand_out(self, jobs: Sequence[Job], pending: deque[int]) -> None:
+        for worker in list(self.workers):
+            if worker.index is None and pending:
+                index = pending.popleft()
+                try:
+                    worker.connection.send(jobs[index])
+                except OSError:  # it died while idle: its job goes to the next one
+                    pending.appendleft(index)
+                    self._replace(worker)
+                    continue
+                worker.index = index
+
+    def _collect(self, done: dict[int, Outcome]) -> None:
+        """Wait until some worker has finished its job (or died), and note its outcome."""
+        busy = [worker for worker in self.workers if worker.index is not None]
+        if not busy:  # every job handed out went back to the pending ones
+            return
+        ready = multiprocessing.connection.wait(
+            [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
+        )
+        for worker in busy:
+            if worker.connection not in ready and worker.process.sentinel not in ready:
+                continue
+            assert worker.index is not None
+            index, worker.index = worker.index, None
+            try:
+                status, outcome = worker.connection.recv()
+            except (EOFError, OSError):  # it died without a word
+                self._replace(worker)
+                reason = _how_it_ended(worker.process)
+                done[index] = f"its worker process stopped ({reason})"
+                continue
+            if status == "failed":
+                raise WorkerError(str(outcome))
+            done[index] = outcome
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.process.join()
+        worker.connection.close()
+        self.workers.remove(worker)
+        self._start()
+
+    def _finish(self) -> None:
+        try:
+            for worker in self.workers:
+                with contextlib.suppress(OSError):  # one that died idle
+                    worker.connection.send(None)
+            self._join()
+        except BaseException:  # Ctrl-C while they leave
+            self._stop()
+            raise
+
+    def _stop(self) -> None:
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.terminate()  # SIGTERM: see _exit_on_sigterm
+        try:
+            self._join()
+        finally:  # a second Ctrl-C while they stop: no more waiting
+            for worker in self.workers:
+                if worker.process.is_alive():
+                    worker.process.kill()
+                    worker.process.join()
+
+    def _join(self) -> None:
+        for worker in self.workers:
+            worker.process.join()
+            worker.connection.close()
 
 
 # ------------------------------------------------------ how a run stops
