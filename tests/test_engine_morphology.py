@@ -15,28 +15,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from test_engine import both
 
 import anomaly_viz as av
-from anomaly_viz import _engine
 from anomaly_viz._engine import morphology as engine
 from anomaly_viz.morphology import disk
 
 ONES = np.uint64(2**64 - 1)
 ZERO = np.uint64(0)
 WORD_EDGE_WIDTHS = [1, 2, 3, 63, 64, 65, 127, 128, 129]
-
-
-def both(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` with the engine and with the reference, as a pair."""
-    original = _engine.ENABLED
-    try:
-        _engine.ENABLED = True
-        fast = function(*args, **kwargs)
-        _engine.ENABLED = False
-        plain = function(*args, **kwargs)
-    finally:
-        _engine.ENABLED = original
-    return fast, plain
 
 
 def assert_same(function, mask, *args, **kwargs):

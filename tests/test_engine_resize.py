@@ -18,28 +18,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import images
+from test_engine import both as run_both
 
 import anomaly_viz as av
-from anomaly_viz import _engine
 from anomaly_viz._engine import blocks
 from anomaly_viz._engine import resize as engine
 from anomaly_viz.post_process import superimpose_anomaly_map
 from anomaly_viz.resize import _axis
 
 ODD = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5]
-
-
-def run_both(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` with the engine and with the reference."""
-    original = _engine.ENABLED
-    try:
-        _engine.ENABLED = True
-        fast = function(*args, **kwargs)
-        _engine.ENABLED = False
-        plain = function(*args, **kwargs)
-    finally:
-        _engine.ENABLED = original
-    return fast, plain
 
 
 def assert_same_bytes(fast, plain):
