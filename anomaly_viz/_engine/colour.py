@@ -23,10 +23,7 @@ def _packed(table: np.ndarray) -> np.ndarray:
 @functools.lru_cache(maxsize=64)
 def _packed_bytes(table_bytes: bytes) -> np.ndarray:
     """:func:`_packed`, cached: made once per table, not once per block of rows."""
-    packed = np.zeros(len(table_bytes) // 3, np.uint32)
-    packed.view(np.uint8).reshape(-1, 4)[:, :3] = np.frombuffer(table_bytes, np.uint8).reshape(
-        -1, 3
-    )
+    packed = packed_words(np.frombuffer(table_bytes, np.uint8).reshape(-1, 3))
     packed.setflags(write=False)
     return packed
 
