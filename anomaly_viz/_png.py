@@ -111,6 +111,10 @@ def _text_chunk(key: object, value: object) -> list[bytes]:
     if "\0" in value:
         raise ValueError(f"text value of {key!r} holds a null character, which PNG text cannot")
     try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form
+        raise ValueError(f"text value of {key!r} is not valid Unicode (a lone surrogate)") from None
+    try:
         return _chunk(b"tEXt", [keyword, b"\0", value.encode("latin-1")])
     except UnicodeEncodeError:
         # keyword, null, not compressed (flag 0, method 0), no language tag, no translated keyword

@@ -264,7 +264,7 @@ def test_empty_text_writes_no_text_chunk():
         st.text(
             st.characters(codec="latin-1", exclude_characters=" "), min_size=1, max_size=79
         ).filter(lambda key: _png._KEYWORD_CHARACTERS.issuperset(key)),
-        st.text(st.characters(exclude_characters="\0")),
+        st.text(st.characters(exclude_characters="\0", exclude_categories=["Cs"])),
         max_size=3,
     )
 )
@@ -272,6 +272,11 @@ def test_any_text_reads_back(text):
     data = encoded(np.zeros((1, 1), np.uint8), text=text)
     assert decode(data)[2] == text
     assert Image.open(io.BytesIO(data)).text == text
+
+
+def test_a_value_with_a_lone_surrogate():
+    with pytest.raises(ValueError, match=r"text value of 'k' is not valid Unicode"):
+        encoded(np.zeros((1, 1), np.uint8), text={"k": "\ud800"})
 
 
 @pytest.mark.parametrize(
