@@ -15,6 +15,8 @@ colours every map alike, and can be saved as JSON
 ``sigmoid``    ``1 / (1 + exp(-x))``, for raw features of any range
 ``signed``     centred on zero, for attributions with a sign
 ``clip``       scores already in [0, 1], clipped to it
+``threshold``  ``(x - t) / (max - min) + 0.5``: anomalib's, the threshold
+               ``t`` in the middle of the colormap
 ============== ============================================================
 
 Every result is a new float array with values in [0, 1] and NaN where the
@@ -54,7 +56,7 @@ from ._validate import (
 
 __all__ = ["KINDS", "SIGNS", "Normalization", "from_anomalib", "normalize", "quantize"]
 
-KINDS = ("minmax", "range", "percentile", "sigmoid", "signed", "clip")
+KINDS = ("minmax", "range", "percentile", "sigmoid", "signed", "clip", "threshold")
 SIGNS = ("all", "positive", "negative", "absolute")
 
 #: The version of the JSON form written by :meth:`Normalization.to_dict`.
@@ -157,6 +159,47 @@ def _rescale(array: np.ndarray, low: float, high: float) -> np.ndarray:
             result = np.multiply(array, factor, dtype=work)
             result -= offset
         result /= span
+    np.clip(result, 0.0, 1.0, out=result)
+    return result.astype(array.dtype, copy=False)
+
+
+def _around_threshold(array: np.ndarray, threshold: float, low: float, high: float) -> np.ndarray:
+    """``clip((x - threshold) / (high - low) + 0.5, 0, 1)`` of float scores, NaN kept.
+
+    anomalib's min-max normalisation, computed in the scores' float type as
+    written, unless `threshold`, `low`, `high` or ``high - low`` do not fit
+    in it exactly (then in float64, halving every term when even float64's
+    span overflows). When ``low == high`` there is no scale: scores above
+    the threshold become 1, scores below it 0, the threshold itself 0.5
+    (the formula's limit).
+
+    >>> _around_threshold(np.array([0.0, 0.25, 0.5, 1.0, np.nan]), 0.5, 0.0, 1.0)
+    array([0.  , 0.25, 0.5 , 1.  ,  nan])
+    >>> _around_threshold(np.array([1.0, 2.0, 3.0]), 2.0, 5.0, 5.0)
+    array([0. , 0.5, 1. ])
+    """
+    if low == high:
+        as_float64 = array.astype(np.float64)
+        result = np.select([as_float64 > threshold, as_float64 < threshold], [1.0, 0.0], 0.5)
+        result[np.isnan(array)] = np.nan
+        return result.astype(array.dtype)
+    kind = array.dtype.type
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = [kind(threshold), kind(low), kind(high)]
+        span = terms[2] - terms[1]
+    given = (threshold, low, high)
+    exact = all(float(own) == value for own, value in zip(terms, given, strict=True))
+    factor = 1.0
+    if not (exact and np.isfinite(span)):
+        kind = np.float64
+        with np.errstate(over="ignore"):
+            span = np.float64(high) - np.float64(low)
+        factor = 1.0 if np.isfinite(span) else 0.5
+        terms = [kind(threshold * factor), kind(low * factor), kind(high * factor)]
+        span = terms[2] - terms[1]
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf where a score is inf
+        shifted = np.multiply(array, factor, dtype=kind) if factor != 1.0 else array.astype(kind)
+        result = (shifted - terms[0]) / span + kind(0.5)
     np.clip(result, 0.0, 1.0, out=result)
     return result.astype(array.dtype, copy=False)
 
@@ -360,6 +403,10 @@ class Normalization:
 
     - ``sigmoid``: ``v = 1 / (1 + exp(-d))``, computed as the equal and
       overflow-free ``(1 + tanh(d / 2)) / 2``;
+    - ``threshold`` (anomalib's min-max normalisation):
+      ``v = clip((d - threshold) / (high - low) + 0.5, 0, 1)``, so that the
+      threshold is the middle colour and ``high - low`` scores span the
+      colormap;
     - every other kind: ``v = clip((d - low) / (high - low), 0, 1)``, with
       ``low`` and ``high`` by kind:
 
@@ -375,6 +422,8 @@ class Normalization:
                     centre of a diverging colormap); 0 and ``s`` for the
                     other signs
     ``clip``        0 and 1: scores already in [0, 1]
+    ``threshold``   the finite minimum and maximum, usually of a
+                    validation set (see :mod:`anomaly_viz.scale`)
     ==============  =====================================================
 
     When ``low == high`` (a constant map) there is no scale to divide by:
@@ -413,6 +462,9 @@ class Normalization:
     outlier_perc : float, optional
         For ``"signed"`` only, instead of `percentiles`: captum's rule
         above, in [0, 100] (captum's default is 2).
+    threshold : float, optional
+        For ``"threshold"`` only, and required there: the score shown at
+        0.5, finite.
 
     Raises
     ------
@@ -446,6 +498,14 @@ class Normalization:
     array([[1.  , 0.25, 0.  ],
            [0.  , 0.  , 0.  ]])
 
+    anomalib's normalisation: the threshold 1.0 at 0.5, a minimum and
+    maximum from a validation set:
+
+    >>> spec = Normalization("threshold", low=0.0, high=4.0, threshold=1.0)
+    >>> spec([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
+    array([[0.25, 0.5 , 0.75],
+           [1.  , 1.  , 1.  ]])
+
     captum's outlier rule: magnitudes 1, 1, 2, 2, 8, 9 add up to 23, and
     their running sum first reaches 60 % of it (13.8) at 8:
 
@@ -471,11 +531,19 @@ class Normalization:
     percentiles: tuple[float, float] | None = None
     sign: str = "all"
     outlier_perc: float | None = None
+    threshold: float | None = None
 
     def __post_init__(self) -> None:
         kind = check_choice(self.kind, KINDS, "kind")
         sign = check_choice(self.sign, SIGNS, "sign")
         _check_options(kind, self.percentiles, sign, self.outlier_perc)
+        if (self.threshold is None) == (kind == "threshold"):
+            raise ValueError(
+                "kind='threshold' needs a threshold, and only it takes one; "
+                f"got kind={kind!r}, threshold={self.threshold!r}"
+            )
+        if self.threshold is not None:
+            object.__setattr__(self, "threshold", check_finite(self.threshold, "threshold"))
         percentiles = self.percentiles
         if percentiles is not None:
             percentiles = check_percentiles(percentiles)
@@ -522,7 +590,7 @@ class Normalization:
         >>> spec = Normalization().fit([[2.0, 4.0], [np.nan, 10.0]])
         >>> spec
         Normalization(kind='minmax', low=2.0, high=10.0, percentiles=None, sign='all', \
-outlier_perc=None)
+outlier_perc=None, threshold=None)
         >>> spec.fit([0.0, 100.0]) is spec
         True
         """
@@ -597,7 +665,7 @@ outlier_perc=None)
         the default scale). The scale of several maps is the scale of their
         samples together, which is what :meth:`fit_stream` computes.
         """
-        if self.kind in ("minmax", "sigmoid"):
+        if self.kind in ("minmax", "sigmoid", "threshold"):
             return _finite_extremes(array)
         if self.kind == "percentile":
             return array[np.isfinite(array)]
@@ -614,7 +682,7 @@ outlier_perc=None)
         """Fitted to the sample `values` (see :meth:`_sample`)."""
         if values.size == 0 and self.kind != "signed":
             return replace(self, low=0.0, high=0.0)  # no finite score: one colour
-        if self.kind in ("minmax", "sigmoid"):
+        if self.kind in ("minmax", "sigmoid", "threshold"):
             return replace(self, low=float(values.min()), high=float(values.max()))
         if self.kind == "percentile":
             assert self.percentiles is not None  # set in __post_init__
@@ -716,6 +784,8 @@ outlier_perc=None)
         if self.kind == "sigmoid":
             return _sigmoid(display)
         assert self.low is not None and self.high is not None  # fitted
+        if self.threshold is not None:
+            return _around_threshold(display, self.threshold, self.low, self.high)
         return _rescale(display, self.low, self.high)
 
     def quantized(self, scores: ArrayLike, levels: int) -> np.ndarray:
@@ -753,7 +823,8 @@ outlier_perc=None)
         levels = check_positive_int(levels, "levels")
         array = _as_scores(scores)
         fitted = self._fitted_to(array)
-        if _engine.ENABLED and fitted.kind != "sigmoid" and fitted.label == "score":
+        linear = fitted.kind not in ("sigmoid", "threshold") and fitted.label == "score"
+        if _engine.ENABLED and linear:
             assert fitted.low is not None and fitted.high is not None  # fitted
             if fitted.low < fitted.high:
                 work, factor, offset, span = _linear_terms(array.dtype, fitted.low, fitted.high)
@@ -773,7 +844,8 @@ outlier_perc=None)
         -------
         ndarray of float64
             ``low + v * (high - low)``; for ``"sigmoid"`` the logit
-            ``log(v) - log(1 - v)``.
+            ``log(v) - log(1 - v)``; for ``"threshold"``
+            ``threshold + (v - 0.5) * (high - low)``.
 
         Raises
         ------
@@ -791,10 +863,36 @@ outlier_perc=None)
                 return np.log(values) - np.log1p(-values)
         if self.low is None or self.high is None:
             raise ValueError("inverse needs a fitted normalization: call fit first")
-        if math.isfinite(self.high - self.low):
-            return self.low + values * (self.high - self.low)
-        half_low, half_high = self.low / 2, self.high / 2  # the span overflows: in halves
+        low, high = self.colorbar_range
+        if math.isfinite(high - low):
+            return low + values * (high - low)
+        half_low, half_high = low / 2, high / 2  # the span overflows: in halves
         return 2 * (half_low + values * (half_high - half_low))
+
+    @property
+    def colorbar_range(self) -> tuple[float, float]:
+        """The display scores shown at 0 and 1 (the colorbar's ends) of a fitted scale.
+
+        ``(low, high)``; for ``"threshold"``, ``threshold -/+ (high - low) / 2``
+        (in float64, so a colorbar's ends may differ from the scores'
+        float type in the last bit).
+
+        Raises
+        ------
+        ValueError
+            If the specification is not fitted.
+
+        Examples
+        --------
+        >>> Normalization("threshold", low=0.0, high=4.0, threshold=1.0).colorbar_range
+        (-1.0, 3.0)
+        """
+        if self.low is None or self.high is None:
+            raise ValueError("the colorbar range needs a fitted normalization: call fit first")
+        if self.threshold is None:
+            return self.low, self.high
+        half = self.high / 2 - self.low / 2  # no overflow at the float limits
+        return self.threshold - half, self.threshold + half
 
     # ------------------------------------------------------------ as JSON
 
@@ -804,14 +902,14 @@ outlier_perc=None)
         Returns
         -------
         dict
-            ``type``, ``version`` and the six fields; `percentiles` as a
+            ``type``, ``version`` and the seven fields; `percentiles` as a
             list.
 
         Examples
         --------
         >>> Normalization("range", low=0.0, high=2.5).to_dict()
         {'type': 'anomaly_viz.Normalization', 'version': 1, 'kind': 'range', 'low': 0.0, \
-'high': 2.5, 'percentiles': None, 'sign': 'all', 'outlier_perc': None}
+'high': 2.5, 'percentiles': None, 'sign': 'all', 'outlier_perc': None, 'threshold': None}
         """
         return {
             "type": _JSON_TYPE,
@@ -822,6 +920,7 @@ outlier_perc=None)
             "percentiles": None if self.percentiles is None else list(self.percentiles),
             "sign": self.sign,
             "outlier_perc": self.outlier_perc,
+            "threshold": self.threshold,
         }
 
     @classmethod
@@ -856,7 +955,7 @@ outlier_perc=None)
         ...     {"type": "anomaly_viz.Normalization", "version": 1, "kind": "sigmoid"}
         ... )
         Normalization(kind='sigmoid', low=None, high=None, percentiles=None, sign='all', \
-outlier_perc=None)
+outlier_perc=None, threshold=None)
         """
         if not isinstance(data, Mapping):
             raise TypeError(f"a normalization must be read from a dict, got {data!r}")
@@ -871,7 +970,7 @@ outlier_perc=None)
                 f"a normalization of format version {version!r}: this anomaly_viz reads "
                 f"version {JSON_VERSION}"
             )
-        known = ("kind", "low", "high", "percentiles", "sign", "outlier_perc")
+        known = ("kind", "low", "high", "percentiles", "sign", "outlier_perc", "threshold")
         unknown = sorted(str(name) for name in fields if name not in known)
         if unknown:
             raise ValueError(
@@ -895,7 +994,7 @@ outlier_perc=None)
         >>> text = spec.to_json()
         >>> text
         '{"type": "anomaly_viz.Normalization", "version": 1, "kind": "signed", "low": -3.0, \
-"high": 3.0, "percentiles": null, "sign": "all", "outlier_perc": 2.0}'
+"high": 3.0, "percentiles": null, "sign": "all", "outlier_perc": 2.0, "threshold": null}'
         >>> Normalization.from_json(text) == spec
         True
         """

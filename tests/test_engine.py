@@ -86,6 +86,8 @@ normalizations = st.sampled_from(
         av.Normalization("signed", sign="negative"),
         av.Normalization("signed", outlier_perc=20),
         av.Normalization("range", low=-1.0, high=3.0),
+        av.Normalization("threshold", threshold=0.5),
+        av.Normalization("threshold", low=-1.0, high=3.0, threshold=0.25),
     ]
 )
 

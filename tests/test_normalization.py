@@ -211,7 +211,9 @@ def test_label(spec, label):
 
 
 def unfitted(kind):
-    """A specification of each kind ("range" needs its scale)."""
+    """A specification of each kind ("range" needs its scale, "threshold" its threshold)."""
+    if kind == "threshold":
+        return Normalization("threshold", threshold=0.5)
     return Normalization("range", -10.0, 10.0) if kind == "range" else Normalization(kind)
 
 
@@ -327,8 +329,10 @@ def streams(draw):
 
 @st.composite
 def unfitted_specs(draw):
-    kind = draw(st.sampled_from(["minmax", "percentile", "sigmoid", "signed"]))
+    kind = draw(st.sampled_from(["minmax", "percentile", "sigmoid", "signed", "threshold"]))
     options = {}
+    if kind == "threshold":
+        options["threshold"] = draw(st.floats(-100, 100))
     if kind == "percentile":
         options["percentiles"] = draw(st.sampled_from([(1, 99), (0, 100), (10, 40), (50, 75)]))
     if kind == "signed":
@@ -557,7 +561,10 @@ def specs(draw):
         return Normalization("range", low, high)
     if kind == "clip":
         return Normalization("clip")
-    spec = draw(unfitted_specs()) if kind != "minmax" else Normalization()
+    if kind == "threshold":
+        spec = Normalization("threshold", threshold=draw(st.floats(-1e6, 1e6)))
+    else:
+        spec = draw(unfitted_specs()) if kind != "minmax" else Normalization()
     if draw(st.booleans()):
         scores = draw(
             shapes_2d(5).flatmap(lambda shape: hnp.arrays(np.float64, shape, elements=st.floats()))
@@ -664,7 +671,7 @@ def test_quantized_equals_quantize_of_the_values(kind, scores, levels, sign):
     elif kind == "signed":
         spec = Normalization("signed", sign=sign)
     else:
-        spec = Normalization(kind)
+        spec = unfitted(kind)
     fitted = spec.fit(scores)
     fast, plain = both_paths(fitted, scores, levels)
     np.testing.assert_array_equal(fast, reference_indices(fitted, scores, levels))

@@ -85,11 +85,12 @@ def index_plan(
     """The plan for `scores` under the fitted normalisation `fit`, or None.
 
     None when the engine's shortcut does not hold: a scale that is not a
-    plain ``(x - low) / (high - low)`` of the score itself (sigmoid, the
-    signed kinds' magnitudes), a constant scale, a range the scores' float
-    type cannot hold (``_linear_terms`` then works in float64 or halves
-    the terms), or a `levels` that is not a power of two. For a power of
-    two, ``span / levels`` is exact and ``a / (span / levels)`` rounds to
+    plain ``(x - low) / (high - low)`` of the score itself (sigmoid,
+    anomalib's threshold-centred scale, the signed kinds' magnitudes), a
+    constant scale, a range the scores' float type cannot hold
+    (``_linear_terms`` then works in float64 or halves the terms), or a
+    `levels` that is not a power of two. For a power of two,
+    ``span / levels`` is exact and ``a / (span / levels)`` rounds to
     exactly ``levels`` times ``a / span`` rounded, so the truncation gives
     matplotlib's ``floor(v * levels)``.
 
@@ -101,7 +102,7 @@ def index_plan(
     """
     from ..normalization import _linear_terms
 
-    if fit.kind == "sigmoid" or fit.label != "score" or levels & (levels - 1):
+    if fit.kind in ("sigmoid", "threshold") or fit.label != "score" or levels & (levels - 1):
         return None
     if fit.low is None or fit.high is None or not fit.low < fit.high:
         return None
