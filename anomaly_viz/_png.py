@@ -23,7 +23,7 @@ from typing import IO
 
 import numpy as np
 
-__all__ = ["SIGNATURE", "supports", "write_png"]
+__all__ = ["SIGNATURE", "supports", "text_chunk", "write_png"]
 
 #: The eight bytes every PNG file starts with.
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -103,7 +103,7 @@ def _keyword(key: object) -> bytes:
     return key.encode("latin-1")
 
 
-def _text_chunk(key: object, value: object) -> list[bytes]:
+def text_chunk(key: object, value: object) -> list[bytes]:
     """A tEXt chunk, or an iTXt chunk (UTF-8) when `value` is not Latin-1."""
     keyword = _keyword(key)
     if not isinstance(value, str):
@@ -204,7 +204,7 @@ def write_png(
     pixels = image[:, :, np.newaxis] if image.ndim == 2 else image
     height, width, channels = pixels.shape
     chunks = [_header(height, width, channels)]
-    chunks += [_text_chunk(key, value) for key, value in (text or {}).items()]
+    chunks += [text_chunk(key, value) for key, value in (text or {}).items()]
     handle.write(SIGNATURE)
     for chunk in chunks:
         handle.writelines(chunk)

@@ -37,7 +37,7 @@ import stat
 import threading
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -705,7 +705,7 @@ def _encode(temporary: str, image: np.ndarray, suffix: str, **options: Any) -> N
     """
     if suffix == ".png" and _png.supports(image):
         with open(temporary, "wb") as handle:
-            _png.write_png(handle, image)
+            _png.write_png(handle, image, text=options.get("text"))
         return
     import imageio.v3 as iio
 
@@ -718,6 +718,7 @@ def write_image(
     inputs: Iterable[PathLike] = (),
     *,
     quality: int | None = None,
+    text: Mapping[str, str] | None = None,
 ) -> Path:
     """Write an image (format from the extension) without ever half-writing it.
 
@@ -732,6 +733,10 @@ def write_image(
     quality : int, optional
         JPEG only (``.jpg`` or ``.jpeg``): the quality, 1 (smallest file) to
         95 (best); default the writer's own (Pillow's 75).
+    text : mapping of str to str, optional
+        8-bit PNG only: text chunks (keyword to text), e.g. how the picture
+        was made; a viewer's "properties" or ``PIL.Image.open(path).info``
+        shows them.
 
     Returns
     -------
@@ -746,7 +751,9 @@ def write_image(
     TypeError
         If `quality` is not a whole number.
     ValueError
-        If `quality` is outside 1-95 or given for a format other than JPEG.
+        If `quality` is outside 1-95 or given for a format other than JPEG,
+        or `text` is given for anything but an 8-bit PNG, or a key of `text`
+        is not a PNG keyword (1-79 printable Latin-1 characters).
 
     Examples
     --------
@@ -765,6 +772,11 @@ def write_image(
     Traceback (most recent call last):
     ...
     ValueError: quality is for JPEG files (.jpg, .jpeg), not .png
+    >>> from PIL import Image
+    >>> path = write_image(folder / "noted.png", picture, text={"Software": "anomaly_viz"})
+    >>> with Image.open(path) as written:
+    ...     written.info
+    {'Software': 'anomaly_viz'}
     """
     check_not_an_input(path, inputs)
     suffix = check_output_file(path).suffix.lower()
@@ -777,6 +789,15 @@ def write_image(
         if not 1 <= quality <= 95:
             raise ValueError(f"quality must lie in 1-95, got {quality}")
         options["quality"] = quality
+    if text is not None:
+        if suffix != ".png" or not _png.supports(image):
+            raise ValueError(
+                f"text is written into 8-bit PNG files only, not {suffix} of "
+                f"{getattr(image, 'dtype', type(image).__name__)} {np.shape(image)}"
+            )
+        for key, value in text.items():
+            _png.text_chunk(key, value)  # a bad keyword or value: an error before any file
+        options["text"] = text
     return _write_atomically(path, lambda temporary: _encode(temporary, image, suffix, **options))
 
 

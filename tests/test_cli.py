@@ -12,6 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+import anomaly_viz
 from anomaly_viz import Normalization, compute_mask, overlay
 
 SCRIPT = Path(sys.executable).with_name("anomaly-viz")
@@ -73,7 +74,7 @@ def test_demo_writes_the_main_job(tmp_path):
         assert (tmp_path / "out" / name).stat().st_size > 0
     mask = iio.imread(tmp_path / "out" / "mask.png")
     assert set(np.unique(mask)) == {0, 255}
-    regions = json.loads((tmp_path / "out" / "regions.json").read_text())
+    regions = json.loads((tmp_path / "out" / "regions.json").read_text())["regions"]
     assert regions and {"label", "area", "x1", "max_score"} <= set(regions[0])
     figure = iio.imread(tmp_path / "out" / "figure.png")
     assert figure.shape[1] > figure.shape[0] and np.ptp(figure) > 0
@@ -161,8 +162,14 @@ def test_mask_and_regions(files, table):
     np.testing.assert_array_equal(iio.imread(folder / "mask.png"), expected)
     text = (folder / f"mask_regions.{table}").read_text()
     if table == "json":
-        rows = json.loads(text)
+        document = json.loads(text)
+        rows = document["regions"]
         assert sum(row["area"] for row in rows) == (expected > 0).sum()
+        assert document["provenance"] == {
+            "software": f"anomaly_viz {anomaly_viz.__version__}", "command": "mask",
+            "threshold": 0.6, "kernel_size": 2, "low_threshold": None,
+            "cleaning": "open_close", "min_area": 0, "connectivity": 8,
+        }  # fmt: skip
     else:
         header, *rows = text.strip().splitlines()
         assert header.startswith("label,area,x1,y1,x2,y2")

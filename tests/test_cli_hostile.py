@@ -18,28 +18,6 @@ from anomaly_viz.cli import _library
 from anomaly_viz.io import TEMPORARY_PREFIX
 
 
-class Result:
-    def __init__(self, returncode, stdout, stderr):
-        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-
-    def __repr__(self):
-        return f"Result({self.returncode}, stdout={self.stdout!r}, stderr={self.stderr!r})"
-
-
-@pytest.fixture
-def main(capsys, monkeypatch):
-    """cli.main in this process (faster than a subprocess), with its status and output."""
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    capsys.readouterr()
-
-    def call(*args):
-        status = cli.main([str(arg) for arg in args])
-        out, err = capsys.readouterr()
-        return Result(status, out, err)
-
-    return call
-
-
 def run(*args, stdout=subprocess.PIPE):
     """The command in a subprocess, for what must be seen from outside."""
     return subprocess.run(
@@ -206,7 +184,8 @@ def test_regions_json_is_strict(tmp_path, main):
     def refuse(token):
         raise AssertionError(f"not strict JSON: {token}")
 
-    (row,) = json.loads((tmp_path / "m_regions.json").read_text(), parse_constant=refuse)
+    document = json.loads((tmp_path / "m_regions.json").read_text(), parse_constant=refuse)
+    (row,) = document["regions"]
     assert row["area"] == 4 and row["max_score"] is None and row["mean_score"] is None
     header, line = (tmp_path / "m_regions.csv").read_text().splitlines()
     assert dict(zip(header.split(","), line.split(","), strict=True))["max_score"] == ""

@@ -385,7 +385,7 @@ def test_transparent_picture_is_not_written_as_jpeg(tmp_path):
     args = argparse.Namespace(quality=None)
     job = Job("a", (), tmp_path / "a.jpg")
     with pytest.raises(FileProblem, match=r"a\.jpg: JPEG cannot hold this picture's transparent"):
-        _write_picture(job, np.zeros((2, 2, 4), np.uint8), args)
+        _write_picture(job, np.zeros((2, 2, 4), np.uint8), args, {})
     assert list(tmp_path.iterdir()) == []
 
 

@@ -69,6 +69,7 @@ def test_every_command_of_the_parser_has_its_function():
         "overlay": ["overlay", "i.png", "m.npy", "-o", "o.png"],
         "mask": ["mask", "m.npy", "--threshold", "0.5", "-o", "o.png"],
         "figure": ["figure", "i.png", "m.npy", "-o", "o.png"],
+        "fit-scale": ["fit-scale", "maps", "-o", "scale.json"],
     }
     assert sorted(commands.COMMANDS) == sorted(lines)
     for name, argv in lines.items():

@@ -297,3 +297,26 @@ def test_interrupt_removes_the_temporary_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_image(tmp_path / "out.png", np.zeros((2, 2), np.uint8))
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------ PNG text
+
+
+def test_write_image_text_is_read_back(tmp_path):
+    path = write_image(tmp_path / "a.png", np.zeros((2, 3), np.uint8), text={"Key": "välue"})
+    with Image.open(path) as picture:
+        assert picture.info == {"Key": "välue"}
+
+
+@pytest.mark.parametrize(
+    ("name", "image", "text", "message"),
+    [
+        ("a.jpg", np.zeros((2, 2, 3), np.uint8), {"Key": "v"}, r"8-bit PNG files only, not \.jpg"),
+        ("a.png", np.zeros((2, 2), np.uint16), {"Key": "v"}, r"8-bit PNG files only, not \.png"),
+        ("a.png", np.zeros((2, 2), np.uint8), {" bad": "v"}, r"is not a PNG keyword"),
+    ],
+)
+def test_write_image_bad_text_writes_nothing(tmp_path, name, image, text, message):
+    with pytest.raises(ValueError, match=message):
+        write_image(tmp_path / name, image, text=text)
+    assert list(tmp_path.iterdir()) == []

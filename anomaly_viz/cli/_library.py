@@ -22,10 +22,11 @@ from ..io import (
     write_text,
 )
 from ..normalization import KINDS, SIGNS, Normalization
-from ..overlays import overlay
+from ..overlays import default_colormap, overlay
 from ..plot import comparison_figure
 from ..post_process import CLEANINGS, anomaly_map_to_color_map, compute_mask
 from ..regions import Region, measure_regions
+from ..scale import fit_scale, read_scale
 
 __all__ = [
     "CLEANINGS",
@@ -45,12 +46,15 @@ __all__ = [
     "check_range",
     "comparison_figure",
     "compute_mask",
+    "default_colormap",
     "demo_sample",
     "existing_file",
+    "fit_scale",
     "measure_regions",
     "overlay",
     "read_image",
     "read_map",
+    "read_scale",
     "write_image",
     "write_text",
 ]

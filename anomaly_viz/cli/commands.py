@@ -13,7 +13,7 @@ import functools
 import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,12 +21,12 @@ import numpy as np
 
 from . import _library as library
 from .parser import JPEG_QUALITY, PROGRAM, UsageError
-from .runner import Batch, Job, MakeItem, map_jobs, output_folder, pair_jobs
+from .runner import Batch, Job, MakeItem, map_jobs, output_folder, pair_jobs, scan_maps
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["COMMANDS", "demo", "figure", "mask", "overlay"]
+__all__ = ["COMMANDS", "demo", "figure", "fit_scale", "mask", "overlay", "provenance"]
 
 
 # ------------------------------------------------------------- one map
@@ -51,8 +51,17 @@ def _read_map(path: Path, args: argparse.Namespace) -> np.ndarray:
     return _as_2d(path, scores)
 
 
+_SCALE_OPTIONS = ("normalization", "vmin", "vmax", "percentiles", "outlier_perc")
+
+
 def _normalization(args: argparse.Namespace) -> library.Normalization:
-    """The one normalisation the options describe; --vmin/--vmax alone mean "range"."""
+    """The one normalisation the options describe; --vmin/--vmax alone mean "range".
+
+    ``--scale FILE`` is a saved scale (``fit-scale``), read once when the
+    command starts (:func:`_with_scale`); it replaces the other options.
+    """
+    if getattr(args, "scale_spec", None) is not None:
+        return cast("library.Normalization", args.scale_spec)
     ends = library.check_range(args.vmin, args.vmax)  # None when neither is given
     kind = args.normalization or ("range" if ends is not None else "minmax")
     options: dict[str, Any] = {"sign": args.sign}
@@ -63,6 +72,36 @@ def _normalization(args: argparse.Namespace) -> library.Normalization:
     if args.outlier_perc is not None:
         options["outlier_perc"] = args.outlier_perc
     return library.Normalization(kind, **options)
+
+
+def _with_scale(args: argparse.Namespace) -> argparse.Namespace:
+    """`args` with the saved scale of ``--scale`` read (``args.scale_spec``), once per run."""
+    args.scale_spec = None
+    if getattr(args, "scale", None) is None:
+        return args
+    given = [name for name in _SCALE_OPTIONS if getattr(args, name) is not None]
+    if given or args.sign != "all":
+        option = "--" + (given[0] if given else "sign").replace("_", "-")
+        raise _option_error(args, "--scale", f"a saved scale replaces {option}; give one of them")
+    args.scale_spec = library.read_scale(Path(args.scale))
+    return args
+
+
+def _colormap_name(args: argparse.Namespace, spec: library.Normalization) -> str:
+    return str(library.default_colormap(args.colormap, spec))
+
+
+def provenance(args: argparse.Namespace, **facts: object) -> dict[str, object]:
+    """What made an output: the package's version, the command and `facts` (JSON types)."""
+    return {"software": f"anomaly_viz {library.__version__}", "command": args.command, **facts}
+
+
+def _png_text(record: dict[str, object]) -> dict[str, str]:
+    """PNG text chunks of a provenance record: Software, and the record as JSON."""
+    return {
+        "Software": str(record["software"]),
+        "anomaly_viz": json.dumps(record, allow_nan=False, sort_keys=True),
+    }
 
 
 def _look(args: argparse.Namespace) -> dict[str, Any]:
@@ -101,14 +140,20 @@ def _finite_or_none(value: object) -> object:
     return value
 
 
-def _regions_text(regions: list[library.Region], format_: str) -> str:
-    """The regions as strict JSON or CSV; a score that is not finite is null or empty."""
+def _regions_text(
+    regions: list[library.Region], format_: str, record: dict[str, object] | None = None
+) -> str:
+    """The regions as strict JSON or CSV; a score that is not finite is null or empty.
+
+    JSON: ``{"provenance": record, "regions": [rows]}``; CSV: the rows.
+    """
     rows = [
         {column: _finite_or_none(value) for column, value in region.as_row().items()}
         for region in regions
     ]
     if format_ == "json":
-        return json.dumps(rows, indent=2, allow_nan=False) + "\n"
+        document = {"provenance": record or {}, "regions": rows}
+        return json.dumps(document, indent=2, allow_nan=False) + "\n"
     columns = list(library.Region(0, 0, (0, 0, 0, 0), (0.0, 0.0), 0.0, 0.0, (0, 0)).as_row())
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -188,11 +233,18 @@ def _suffix(args: argparse.Namespace) -> str:
 
 
 def _write_picture(
-    job: Job, picture: np.ndarray, args: argparse.Namespace, path: Path | None = None
+    job: Job,
+    picture: np.ndarray,
+    args: argparse.Namespace,
+    record: dict[str, object],
+    path: Path | None = None,
 ) -> Path:
-    """Write `picture` to `path` (default the job's target), as JPEG at --quality if so named."""
+    """Write `picture` to `path` (default the job's target), as JPEG at --quality if so named.
+
+    A PNG carries the provenance `record` in its text chunks.
+    """
     path = job.target if path is None else path
-    quality = None
+    quality, text = None, None
     if _FORMAT_OF_SUFFIX.get(path.suffix.lower()) == "jpg":
         if picture.ndim == 3 and picture.shape[2] == 4:
             raise library.FileProblem(
@@ -201,7 +253,9 @@ def _write_picture(
                 "(--format png, or -o NAME.png)",
             )
         quality = args.quality or JPEG_QUALITY
-    return library.write_image(path, picture, inputs=job.inputs, quality=quality)
+    elif path.suffix.lower() == ".png":
+        text = _png_text(record)
+    return library.write_image(path, picture, inputs=job.inputs, quality=quality, text=text)
 
 
 # ---------------------------------------------------------------- commands
@@ -223,14 +277,19 @@ def _demo_item(args: argparse.Namespace, job: Job) -> list[Path]:
     picture = _render(figure, args.dpi, args.max_pixels)
     heatmap = library.anomaly_map_to_color_map(sample.anomaly_map)
     overlaid = library.overlay(sample.image, sample.anomaly_map)
+    scale = library.Normalization().fit(sample.anomaly_map).to_dict()
+    record = provenance(
+        args, scale=scale, colormap="jet", threshold=threshold, low_threshold=low, min_area=4
+    )
+    text = _png_text(record)
     return [
-        library.write_image(folder / "image.png", sample.image),
-        library.write_image(folder / "heatmap.png", heatmap),
-        library.write_image(folder / "overlay.png", overlaid),
-        library.write_image(folder / "mask.png", mask),
+        library.write_image(folder / "image.png", sample.image, text=_png_text(provenance(args))),
+        library.write_image(folder / "heatmap.png", heatmap, text=text),
+        library.write_image(folder / "overlay.png", overlaid, text=text),
+        library.write_image(folder / "mask.png", mask, text=text),
         library.write_text(folder / "regions.csv", _regions_text(regions, "csv")),
-        library.write_text(folder / "regions.json", _regions_text(regions, "json")),
-        library.write_image(folder / "figure.png", picture),
+        library.write_text(folder / "regions.json", _regions_text(regions, "json", record)),
+        library.write_image(folder / "figure.png", picture, text=text),
     ]
 
 
@@ -241,30 +300,65 @@ def demo(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
     return batch, functools.partial(_demo_item, args)
 
 
+def _look_record(args: argparse.Namespace, look: dict[str, Any]) -> dict[str, object]:
+    """The provenance of a coloured map: its fitted scale, colormap, mode and threshold."""
+    spec = look["normalization"]
+    return provenance(
+        args, scale=spec.to_dict(), colormap=_colormap_name(args, spec), mode=args.mode,
+        alpha=look["alpha"], gamma=look["gamma"], threshold=look["threshold"],
+    )  # fmt: skip
+
+
+def _fitted_look(args: argparse.Namespace, scores: np.ndarray) -> dict[str, Any]:
+    """:func:`_look` with the normalisation fitted to `scores` (what the picture used)."""
+    look = _look(args)
+    look["normalization"] = look["normalization"].fit(scores)
+    return look
+
+
 def _overlay_item(args: argparse.Namespace, job: Job) -> list[Path]:
     image, scores = job.inputs
+    score_map = _read_map(scores, args)
+    look = _fitted_look(args, score_map)
     picture = library.overlay(
-        library.read_image(image, max_pixels=args.max_pixels), _read_map(scores, args),
-        args.mode, **_look(args),
-    )  # fmt: skip
-    return [_write_picture(job, picture, args)]
+        library.read_image(image, max_pixels=args.max_pixels), score_map, args.mode, **look
+    )
+    return [_write_picture(job, picture, args, _look_record(args, look))]
 
 
 def overlay(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
     """``anomaly-viz overlay``: each map laid over its image."""
     batch = _image_batch(pair_jobs(args.image, args.map, args.output, _suffix(args)), args)
-    return batch, functools.partial(_overlay_item, args)
+    return batch, functools.partial(_overlay_item, _with_scale(args))
+
+
+def _mask_facts(args: argparse.Namespace) -> dict[str, object]:
+    """How a mask was made: its threshold and cleaning options."""
+    return {
+        "threshold": args.mask_threshold,
+        "kernel_size": args.kernel_size,
+        "low_threshold": args.low_threshold,
+        "cleaning": args.cleaning,
+        "min_area": args.min_area,
+        "connectivity": args.connectivity,
+    }
+
+
+def _mask_record(args: argparse.Namespace) -> dict[str, object]:
+    """The provenance of a mask."""
+    return provenance(args, **_mask_facts(args))
 
 
 def _mask_item(args: argparse.Namespace, job: Job) -> list[Path]:
     (source,) = job.inputs
     scores = _read_map(source, args)
     mask = _mask_of(scores, args)
-    written = [_write_picture(job, mask, args)]
+    record = _mask_record(args)
+    written = [_write_picture(job, mask, args, record)]
     if args.regions:
         regions = _regions_of(scores, mask, args.connectivity)
         table = job.target.with_name(f"{job.target.stem}_regions.{args.regions}")
-        text = _regions_text(regions, args.regions)
+        text = _regions_text(regions, args.regions, record)
         written.append(library.write_text(table, text, inputs=job.inputs))
     return written
 
@@ -279,12 +373,16 @@ def _figure_item(args: argparse.Namespace, truth: np.ndarray | None, job: Job) -
     image, scores = job.inputs
     score_map = _read_map(scores, args)
     mask = _mask_of(score_map, args) if args.mask_threshold is not None else None
+    look = _fitted_look(args, score_map)
     figure = library.comparison_figure(
         library.read_image(image, max_pixels=args.max_pixels), score_map, mask=mask,
-        ground_truth=truth, mode=args.mode, **_look(args),
+        ground_truth=truth, mode=args.mode, **look,
     )  # fmt: skip
     picture = _render(figure, args.dpi, args.max_pixels)
-    return [_write_picture(job, picture, args)]
+    record = _look_record(args, look)
+    if mask is not None:
+        record["mask"] = _mask_facts(args)
+    return [_write_picture(job, picture, args, record)]
 
 
 def figure(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
@@ -294,7 +392,44 @@ def figure(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
     truth = None
     if args.ground_truth:  # read once, for every item; an error here stops the run
         truth = library.read_map(Path(args.ground_truth), max_pixels=args.max_pixels)
-    return batch, functools.partial(_figure_item, args, truth)
+    return batch, functools.partial(_figure_item, _with_scale(args), truth)
+
+
+def _map_files(args: argparse.Namespace) -> list[Path]:
+    """The map files of MAPS (a file, or a folder's maps by name); a folder's problem stops."""
+    source = Path(args.maps)
+    if not source.is_dir():
+        return [library.existing_file(source)]
+    found, problems = scan_maps(source)
+    if problems:
+        _stem, problem = sorted(problems.items())[0]
+        raise library.FileProblem(source, f"has a map that cannot be read ({problem})")
+    if not found:
+        raise library.FileProblem(source, "holds no map files")
+    return [found[stem] for stem in sorted(found)]
+
+
+def _fit_scale_item(args: argparse.Namespace, job: Job) -> list[Path]:
+    def maps() -> Iterator[np.ndarray]:
+        return (_read_map(path, args) for path in job.inputs)
+
+    percentiles = None if args.percentiles is None else tuple(args.percentiles)
+    spec = library.fit_scale(maps, threshold=args.threshold, percentiles=percentiles)
+    print(f"{spec.kind} scale of {len(job.inputs)} map(s): {_scale_summary(spec)}")
+    return [library.write_text(job.target, spec.to_json() + "\n", inputs=job.inputs)]
+
+
+def _scale_summary(spec: library.Normalization) -> str:
+    summary = f"low {spec.low:.6g}, high {spec.high:.6g}"
+    return summary if spec.threshold is None else f"{summary}, threshold {spec.threshold:.6g}"
+
+
+def fit_scale(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
+    """``anomaly-viz fit-scale``: one colour scale for every map of a folder, as JSON."""
+    inputs = tuple(_map_files(args))
+    target = library.check_output_file(Path(args.output))
+    batch = Batch([Job(Path(args.maps).name, inputs, target)], folders=False)
+    return batch, functools.partial(_fit_scale_item, args)
 
 
 #: The commands by name: each gives its jobs and the work of one job.
@@ -303,4 +438,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], tuple[Batch, MakeItem]]] = {
     "overlay": overlay,
     "mask": mask,
     "figure": figure,
+    "fit-scale": fit_scale,
 }

@@ -135,7 +135,15 @@ def _look_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--mode", choices=MODES, default="blend", help="overlay mode")
     group.add_argument("--alpha", type=float, help="weight of the heatmap (default per mode)")
     group.add_argument("--gamma", type=float, default=0.0, help="added to every channel")
-    group.add_argument("--colormap", help="a matplotlib colormap name, or opencv_jet")
+    group.add_argument(
+        "--colormap", help="a matplotlib colormap name, or opencv_jet (default jet, anomalib's; "
+        "viridis or cividis are perceptually uniform and colour-vision-safe)",
+    )  # fmt: skip
+    group.add_argument(
+        "--scale", metavar="FILE",
+        help="a saved scale (fit-scale's JSON) shared by every map, instead of "
+        "--normalization, --vmin/--vmax, --percentiles and --outlier-perc",
+    )  # fmt: skip
     group.add_argument(
         "--normalization", choices=KINDS, help="default minmax (range with --vmin/--vmax)"
     )
@@ -231,8 +239,31 @@ def _add_figure(commands: argparse._SubParsersAction[_Parser], common: _Parser) 
     _folder_options(figure)
 
 
+def _add_fit_scale(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    fit = commands.add_parser(
+        "fit-scale", parents=[common], help="one colour scale for a data set, as JSON",
+        description="Fit one colour scale over MAPS (a file or a folder of maps, read one at "
+        "a time) and write it as JSON for --scale: anomalib's normalisation centred on "
+        "--threshold, the --percentiles of all the scores, or else their minimum and maximum. "
+        "A map that cannot be read stops the run.",
+    )  # fmt: skip
+    fit.add_argument("maps", metavar="MAPS")
+    fit.add_argument("-o", "--output", required=True, help="the scale's JSON file")
+    how = fit.add_mutually_exclusive_group()
+    how.add_argument(
+        "--threshold", type=float, metavar="T",
+        help="anomalib's clip((x - T) / (max - min) + 0.5, 0, 1): T the middle colour",
+    )  # fmt: skip
+    how.add_argument(
+        "--percentiles", type=float, nargs=2, metavar=("LOW", "HIGH"),
+        help="the scale between these percentiles of all the finite scores (exact; the "
+        "maps are read three times)",
+    )  # fmt: skip
+    _map_options(fit)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``anomaly-viz``, with its four commands.
+    """The argument parser of ``anomaly-viz``, with its commands.
 
     The chosen command's name is ``args.command``; the parser only reads
     the command line, it runs nothing.
@@ -273,6 +304,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add_command in (_add_demo, _add_overlay, _add_mask, _add_figure):
+    for add_command in (_add_demo, _add_overlay, _add_mask, _add_figure, _add_fit_scale):
         add_command(commands, common)
     return parser

@@ -71,6 +71,7 @@ __all__ = [
     "pair_jobs",
     "report",
     "run_jobs",
+    "scan_maps",
     "usable_cores",
 ]
 
@@ -136,6 +137,11 @@ def _scan(folder: Path, suffixes: Sequence[str]) -> tuple[dict[str, Path], dict[
             names = " and ".join(path.name for path in paths)
             problems.setdefault(stem, f"{names} in {folder} share the name {stem}; rename one")
     return {stem: paths[0] for stem, paths in found.items() if stem not in problems}, problems
+
+
+def scan_maps(folder: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """The map files of `folder` by stem, and why some stems cannot be read."""
+    return _scan(folder, _MAP_SUFFIXES)
 
 
 def output_folder(path: Path) -> Path:
