@@ -21,7 +21,16 @@ import numpy as np
 
 from . import _library as library
 from .parser import JPEG_QUALITY, PROGRAM, UsageError
-from .runner import Batch, Job, MakeItem, map_jobs, output_folder, pair_jobs, scan_maps
+from .runner import (
+    Batch,
+    Job,
+    MakeItem,
+    map_jobs,
+    output_folder,
+    pair_jobs,
+    report,
+    scan_maps,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -415,7 +424,7 @@ def _fit_scale_item(args: argparse.Namespace, job: Job) -> list[Path]:
 
     percentiles = None if args.percentiles is None else tuple(args.percentiles)
     spec = library.fit_scale(maps, threshold=args.threshold, percentiles=percentiles)
-    print(f"{spec.kind} scale of {len(job.inputs)} map(s): {_scale_summary(spec)}")
+    report([f"{spec.kind} scale of {len(job.inputs)} map(s): {_scale_summary(spec)}"])
     return [library.write_text(job.target, spec.to_json() + "\n", inputs=job.inputs)]
 
 

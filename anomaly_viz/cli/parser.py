@@ -38,6 +38,17 @@ def _number_or_otsu(text: str) -> float | str:
         raise argparse.ArgumentTypeError(f"expected a number or 'otsu', got {text!r}") from None
 
 
+def _evaluation_threshold(text: str) -> float | str:
+    if text in ("best", "otsu"):
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number, 'best' or 'otsu', got {text!r}"
+        ) from None
+
+
 def _shape(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in text.replace("x", ",").split(","))
@@ -159,13 +170,15 @@ def _look_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--threshold", type=float, help="show the plain image at or below it")
 
 
-def _mask_options(parser: argparse.ArgumentParser, required: bool) -> None:
+def _mask_options(parser: argparse.ArgumentParser, required: bool | None) -> None:
+    """The mask's options; `required` None: the caller adds the threshold itself."""
     group = parser.add_argument_group("mask")
-    name = "--threshold" if required else "--mask-threshold"
-    group.add_argument(
-        name, dest="mask_threshold", type=_number_or_otsu, required=required,
-        help="score above which a pixel is anomalous, or 'otsu'",
-    )  # fmt: skip
+    if required is not None:
+        name = "--threshold" if required else "--mask-threshold"
+        group.add_argument(
+            name, dest="mask_threshold", type=_number_or_otsu, required=required,
+            help="score above which a pixel is anomalous, or 'otsu'",
+        )  # fmt: skip
     group.add_argument("--kernel-size", type=int, default=4, help="opening/closing square side")
     group.add_argument("--low-threshold", type=float, help="hysteresis: grow through scores above")
     group.add_argument("--cleaning", choices=CLEANINGS, default="open_close")
@@ -262,6 +275,38 @@ def _add_fit_scale(commands: argparse._SubParsersAction[_Parser], common: _Parse
     _map_options(fit)
 
 
+def _add_evaluate(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    evaluate = commands.add_parser(
+        "evaluate", parents=[common], help="maps against ground-truth masks: a report",
+        description="Evaluate MAPS against the ground-truth masks GT (two files, or two "
+        "folders matched by name stem): pixel precision, recall, F1 and IoU, region "
+        "true positives, false positives and missed regions, and PRO, per image and in "
+        "total, written as JSON (and CSV) and shown as a table.",
+    )  # fmt: skip
+    evaluate.add_argument("maps", metavar="MAPS")
+    evaluate.add_argument("ground_truth", metavar="GT")
+    evaluate.add_argument("-o", "--output", required=True, help="the report's JSON file")
+    evaluate.add_argument(
+        "--threshold", type=_evaluation_threshold, required=True, metavar="T",
+        help="score above which a pixel is anomalous: a number, 'otsu' (each map's own), or "
+        "'best' (the threshold maximising the pixel F1 of every map pooled, before cleaning)",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--csv", action="store_true", help="also write the table as CSV beside the report"
+    )
+    evaluate.add_argument(
+        "--truth-suffix", default="", metavar="S",
+        help="a ground truth's name stem is the map's stem followed by S (e.g. _mask)",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--missing-truth-is-normal", action="store_true",
+        help="a map without a ground truth is a normal image (an empty mask), as in MVTec "
+        "AD's good images; without this option a missing ground truth is an error",
+    )  # fmt: skip
+    _mask_options(evaluate, required=None)
+    _map_options(evaluate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``anomaly-viz``, with its commands.
 
@@ -304,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for add_command in (_add_demo, _add_overlay, _add_mask, _add_figure, _add_fit_scale):
+    adders = (_add_demo, _add_overlay, _add_mask, _add_figure, _add_fit_scale, _add_evaluate)
+    for add_command in adders:
         add_command(commands, common)
     return parser
