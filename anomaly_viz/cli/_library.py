@@ -8,6 +8,7 @@ from .. import __version__
 from .._validate import check_range
 from ..blending import MODES
 from ..datasets import demo_sample
+from ..evaluation import best_threshold, evaluate, pool_evaluations
 from ..io import (
     IMAGE_SUFFIXES,
     MAX_PIXELS,
@@ -42,16 +43,19 @@ __all__ = [
     "Region",
     "__version__",
     "anomaly_map_to_color_map",
+    "best_threshold",
     "check_output_file",
     "check_range",
     "comparison_figure",
     "compute_mask",
     "default_colormap",
     "demo_sample",
+    "evaluate",
     "existing_file",
     "fit_scale",
     "measure_regions",
     "overlay",
+    "pool_evaluations",
     "read_image",
     "read_map",
     "read_scale",

@@ -33,6 +33,8 @@ __all__ = ["evaluate"]
 TABLE_ROWS = 20
 
 _COLUMNS = ("precision", "recall", "f1", "iou", "true_positive", "false_positive", "missed", "pro")
+#: The table's headings of the columns: pixel figures, then region counts, then PRO.
+_HEADINGS = ("precision", "recall", "F1", "IoU", "found", "false", "missed", "PRO")
 
 
 def _pairs(args: argparse.Namespace) -> list[tuple[str, Path, Path | None]]:
@@ -92,7 +94,7 @@ def _table(name_rows: list[tuple[str, dict[str, Any]]], total: dict[str, Any]) -
             return "-".rjust(9)
         return f"{value:9.4f}" if isinstance(value, float) else f"{value:9d}"
 
-    header = "name".ljust(width) + "".join(f"{column[:9]:>10}" for column in _COLUMNS)
+    header = "name".ljust(width) + "".join(f"{heading:>10}" for heading in _HEADINGS)
     lines = [header]
     for name, row in name_rows[:TABLE_ROWS]:
         flat = _flat(row)
@@ -116,8 +118,8 @@ def _csv_text(name_rows: list[tuple[str, dict[str, Any]]], total: dict[str, Any]
 
 def _threshold(args: argparse.Namespace, pairs: list[tuple[str, Path, Path | None]]) -> Any:
     """The threshold of the run: the number given, "otsu", or the best one over every pair."""
-    if args.threshold != "best":
-        return args.threshold
+    if args.mask_threshold != "best":
+        return args.mask_threshold
     maps = [_read_map(path, args) for _, path, _ in pairs]
     truths = [
         _truth_of(truth, scores.shape, args)
@@ -141,10 +143,9 @@ def _evaluate_item(
         results.append(result)
         name_rows.append((name, _finite_or_none(result.as_dict())))
     total = _finite_or_none(library.pool_evaluations(results).as_dict())
-    facts = {**_mask_facts(args), "threshold": args.threshold}
     document = {
         "threshold": threshold,
-        "provenance": provenance(args, **facts),
+        "provenance": provenance(args, **_mask_facts(args)),
         "images": [{"name": name, **row} for name, row in name_rows],
         "total": total,
     }
@@ -154,7 +155,7 @@ def _evaluate_item(
         table = job.target.with_suffix(".csv")
         written.append(library.write_text(table, _csv_text(name_rows, total), inputs=job.inputs))
     shown = threshold if isinstance(threshold, str) else f"{threshold:.6g}"
-    report([f"threshold {shown} ({args.threshold})", *_table(name_rows, total)])
+    report([f"threshold {shown} ({args.mask_threshold})", *_table(name_rows, total)])
     return written
 
 

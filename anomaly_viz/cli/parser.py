@@ -287,7 +287,8 @@ def _add_evaluate(commands: argparse._SubParsersAction[_Parser], common: _Parser
     evaluate.add_argument("ground_truth", metavar="GT")
     evaluate.add_argument("-o", "--output", required=True, help="the report's JSON file")
     evaluate.add_argument(
-        "--threshold", type=_evaluation_threshold, required=True, metavar="T",
+        "--threshold", dest="mask_threshold", type=_evaluation_threshold, required=True,
+        metavar="T",
         help="score above which a pixel is anomalous: a number, 'otsu' (each map's own), or "
         "'best' (the threshold maximising the pixel F1 of every map pooled, before cleaning)",
     )  # fmt: skip
