@@ -35,6 +35,7 @@ from ._engine.blocks import plain_rows, rgb_rows, row_blocks
 from ._validate import (
     as_images,
     as_masks,
+    as_one_map,
     check_alpha,
     check_batch,
     check_box_batch,
@@ -43,9 +44,20 @@ from ._validate import (
     check_color,
     check_positive_int,
     check_same_size,
+    not_a_batch,
 )
+from .resize import resize_bilinear
+from .thresholds import threshold_mask
 
-__all__ = ["draw_boxes", "draw_contours", "draw_masks", "fill_mask", "mask_contour"]
+__all__ = [
+    "draw_boxes",
+    "draw_contours",
+    "draw_isoline",
+    "draw_masks",
+    "fill_mask",
+    "isoline",
+    "mask_contour",
+]
 
 _STYLES = ("contour", "fill")
 
@@ -157,6 +169,126 @@ def mask_contour(mask: ArrayLike, thickness: int = 1) -> np.ndarray:
     thickness = check_positive_int(thickness, "thickness")
     masks, _ = as_masks(mask)
     return _outline(masks, thickness).reshape(np.shape(mask))
+
+
+def isoline(anomaly_map: ArrayLike, level: float, thickness: int = 1) -> np.ndarray:
+    """The pixels where the score crosses `level`: the iso-line of a map.
+
+    ``above = score > level`` (the package's threshold rule; NaN is never
+    above), and the line is ``above & ~binary_erosion(above, np.ones((3,
+    3)), iterations=thickness, border_value=1)``: the pixels above the level
+    within Chebyshev distance `thickness` of a pixel at or below it. Unlike
+    :func:`mask_contour`, outside the image counts as *above*: the image
+    border is not a crossing, so a line reaching the border ends there, as
+    a contour plot's lines do, and a map above the level everywhere has no
+    line at all.
+
+    Parameters
+    ----------
+    anomaly_map : array_like, shape (H, W)
+        One map of scores, any real dtype.
+    level : float
+        The score of the line (e.g. the anomaly threshold); not NaN.
+    thickness : int, default 1
+        Width of the line in pixels; positive.
+
+    Returns
+    -------
+    ndarray of bool, shape (H, W)
+        True on the line.
+
+    Raises
+    ------
+    TypeError
+        If `anomaly_map` is not real-valued, `level` not a number or
+        `thickness` not an integer.
+    ValueError
+        If `anomaly_map` is not one 2-D map or is empty, `level` is NaN, or
+        `thickness` is less than 1.
+
+    Examples
+    --------
+    >>> scores = np.array([[0.1, 0.2, 0.1, 0.1],
+    ...                    [0.2, 0.9, 0.8, 0.1],
+    ...                    [0.1, 0.8, 0.9, 0.7],
+    ...                    [0.1, 0.1, 0.6, 0.9]])
+    >>> isoline(scores, 0.5).astype(int)  # the corner 0.9 is inside: no crossing around it
+    array([[0, 0, 0, 0],
+           [0, 1, 1, 0],
+           [0, 1, 1, 1],
+           [0, 0, 1, 0]])
+    >>> isoline(scores, 0.0).any()  # everything is above: no crossing
+    np.False_
+    """
+    from scipy import ndimage
+
+    thickness = check_positive_int(thickness, "thickness")
+    above = threshold_mask(as_one_map(anomaly_map, "anomaly_map"), level)
+    inner = ndimage.binary_erosion(
+        above, structure=np.ones((3, 3), bool), iterations=thickness, border_value=1
+    )
+    return above & ~inner
+
+
+def draw_isoline(
+    image: ArrayLike,
+    anomaly_map: ArrayLike,
+    level: float,
+    *,
+    color: ArrayLike | str = "white",
+    thickness: int = 1,
+) -> np.ndarray:
+    """Draw the iso-line of a map at `level` (e.g. the threshold) on an image.
+
+    The map is first resized, as scores, to the image's size
+    (:func:`~anomaly_viz.resize.resize_bilinear`, the rule of
+    :func:`~anomaly_viz.overlay`), so the line lies where an overlay's
+    colours pass the level; then :func:`isoline` is painted in `color`.
+    White reads on jet and on the perceptually uniform colormaps alike.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, C)
+        One image, e.g. a heatmap or an overlay (uint8, uint16 or float in
+        [0, 1]; grey, RGB or RGBA).
+    anomaly_map : array_like, shape (h, w)
+        One map of scores, at any size.
+    level : float
+        The score of the line; not NaN.
+    color : str or sequence of three numbers, default "white"
+        A matplotlib colour, or three numbers in 0-255.
+    thickness : int, default 1
+
+    Returns
+    -------
+    ndarray of uint8, shape (H, W, 3)
+        A new RGB image.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`isoline`, and for a bad image or colour, or a batch.
+
+    Examples
+    --------
+    >>> image = np.zeros((4, 4), np.uint8)
+    >>> scores = np.array([[0.0, 0.0], [0.0, 1.0]])  # resized to 4x4 as scores
+    >>> draw_isoline(image, scores, 0.5, color=(255, 0, 0))[..., 0]
+    array([[  0,   0,   0,   0],
+           [  0,   0,   0,   0],
+           [  0,   0, 255, 255],
+           [  0,   0, 255,   0]], dtype=uint8)
+    """
+    images, is_batch = as_images(image)
+    if is_batch:
+        raise not_a_batch("image", np.shape(image))
+    rgb = check_color(color)
+    scores = as_one_map(anomaly_map, "anomaly_map")
+    size = images.shape[1:3]
+    if scores.shape != size:
+        scores = resize_bilinear(scores, size)
+    line = isoline(scores, level, thickness)
+    return _draw(images[0], [(line, "isoline", None, rgb, 1.0)])
 
 
 def fill_mask(

@@ -15,6 +15,7 @@ from . import _engine, _validate
 from ._engine import pipeline
 from ._engine.blocks import plain_rows
 from .colormap import ColormapLike, get_colormap, lookup_table
+from .draw import draw_isoline
 from .normalization import Normalization, as_normalization
 from .overlays import default_colormap, overlay, reference_colours
 from .resize import resize_nearest
@@ -55,7 +56,7 @@ def _add_colorbar(
 
     if fit.low is None or fit.high is None:
         raise ValueError("the colorbar needs a fitted normalization")
-    low, high = fit.low, fit.high
+    low, high = fit.colorbar_range
     if fit.kind != "sigmoid":  # linear: matplotlib's norm, up to float rounding
         return figure.colorbar(
             ScalarMappable(norm=Normalize(low, high), cmap=cmap), ax=ax, label=label, shrink=0.8
@@ -74,6 +75,24 @@ def _add_colorbar(
         boundaries=np.linspace(low, high, 257),
         ticks=ticks[(ticks >= low) & (ticks <= high)],
     )
+
+
+def _line_width(size: tuple[int, int]) -> int:
+    """An iso-line width that stays visible in a figure: 1 pixel per 200 of the shorter side."""
+    return max(1, min(size) // 200)
+
+
+def _mark_level(colorbar: Colorbar, level: float, color: np.ndarray) -> None:
+    """A line across the colorbar at `level` and its value beside it (if on the bar)."""
+    low, high = colorbar.ax.get_ylim()
+    if not min(low, high) <= level <= max(low, high):
+        return  # off the scale: no line rather than a misleading one at an end
+    colorbar.ax.axhline(level, color=color / 255.0, linewidth=2)
+    colorbar.ax.axhline(level, color="black", linewidth=0.6)
+    colorbar.ax.annotate(
+        f"{level:.3g}", xy=(0.0, level), xycoords=("axes fraction", "data"),
+        xytext=(-3, 0), textcoords="offset points", ha="right", va="center", fontsize="small",
+    )  # fmt: skip
 
 
 def _check_titles(titles: object) -> dict[str, str]:
@@ -129,6 +148,8 @@ def comparison_figure(
     titles: dict[str, str] | None = None,
     score_label: str = "anomaly score",
     panel_size: float = 3.0,
+    isoline: float | None = None,
+    isoline_color: ArrayLike | str = "white",
 ) -> Figure:
     """Image, heatmap, overlay (and masks) side by side, in one figure.
 
@@ -157,6 +178,14 @@ def comparison_figure(
         The colorbar's label.
     panel_size : float, default 3.0
         Height of the panels in inches.
+    isoline : float, optional
+        A score (e.g. the anomaly threshold) to show in the picture: its
+        iso-line (:func:`~anomaly_viz.draw.isoline`) is drawn on the heatmap
+        and the overlay, and the colorbar is marked at it with a line and
+        its value (when it lies on the colorbar's range; the colorbar is in
+        display scores, see :attr:`~anomaly_viz.normalization.Normalization.label`).
+    isoline_color : str or sequence of three numbers, default "white"
+        The iso-line's colour (a matplotlib colour or three numbers in 0-255).
 
     Returns
     -------
@@ -181,6 +210,15 @@ def comparison_figure(
     >>> colorbar.get_ylabel(), [float(limit) for limit in colorbar.get_ylim()]
     ('anomaly score', [3.0, 7.0])
     >>> import matplotlib.pyplot as plt; plt.close(fig)
+
+    The threshold in the picture: its iso-line on the heatmap and the
+    overlay, and a line with its value on the colorbar:
+
+    >>> fig = comparison_figure(np.zeros((4, 4), np.uint8), scores, isoline=4.5)
+    >>> colorbar = fig.axes[-1]
+    >>> [float(line.get_ydata()[0]) for line in colorbar.lines], colorbar.texts[0].get_text()
+    ([4.5, 4.5], '4.5')
+    >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
 
@@ -196,6 +234,9 @@ def comparison_figure(
         raise _validate.not_a_batch("image", np.shape(image))
     panel_titles = {**TITLES, **titles}
     size = images.shape[1:3]
+    line_color = _validate.check_color(isoline_color, "isoline_color")
+    if isoline is not None:
+        isoline = _validate.check_real(isoline, "isoline")
     spec = as_normalization(normalization)
     fit = spec.fit(scores)
     cmap = get_colormap(default_colormap(colormap, spec))
@@ -215,6 +256,13 @@ def comparison_figure(
         "mask": _mask_panel(mask, "mask", size, scores.shape),
         "ground_truth": _mask_panel(ground_truth, "ground_truth", size, scores.shape),
     }
+    if isoline is not None:
+        for key in ("heatmap", "overlay"):
+            picture = panels[key]
+            assert picture is not None  # the two colour panels are always there
+            panels[key] = draw_isoline(
+                picture, scores, isoline, color=line_color, thickness=_line_width(size)
+            )
     shown = {key: picture for key, picture in panels.items() if picture is not None}
 
     height, width = size
@@ -233,5 +281,7 @@ def comparison_figure(
         ax.set_axis_off()
         if key == "heatmap":
             label = score_label if fit.label == "score" else f"{score_label} ({fit.label})"
-            _add_colorbar(figure, ax, fit, cmap, label)
+            colorbar = _add_colorbar(figure, ax, fit, cmap, label)
+            if isoline is not None:
+                _mark_level(colorbar, isoline, line_color)
     return figure

@@ -8,6 +8,7 @@ from .. import __version__
 from .._validate import check_range
 from ..blending import MODES
 from ..datasets import demo_sample
+from ..draw import draw_isoline
 from ..evaluation import best_threshold, evaluate, pool_evaluations
 from ..io import (
     IMAGE_SUFFIXES,
@@ -50,6 +51,7 @@ __all__ = [
     "compute_mask",
     "default_colormap",
     "demo_sample",
+    "draw_isoline",
     "evaluate",
     "existing_file",
     "fit_scale",

@@ -315,6 +315,7 @@ def _look_record(args: argparse.Namespace, look: dict[str, Any]) -> dict[str, ob
     return provenance(
         args, scale=spec.to_dict(), colormap=_colormap_name(args, spec), mode=args.mode,
         alpha=look["alpha"], gamma=look["gamma"], threshold=look["threshold"],
+        isoline=args.isoline,
     )  # fmt: skip
 
 
@@ -332,6 +333,8 @@ def _overlay_item(args: argparse.Namespace, job: Job) -> list[Path]:
     picture = library.overlay(
         library.read_image(image, max_pixels=args.max_pixels), score_map, args.mode, **look
     )
+    if args.isoline is not None:
+        picture = library.draw_isoline(picture, score_map, args.isoline)
     return [_write_picture(job, picture, args, _look_record(args, look))]
 
 
@@ -385,7 +388,7 @@ def _figure_item(args: argparse.Namespace, truth: np.ndarray | None, job: Job) -
     look = _fitted_look(args, score_map)
     figure = library.comparison_figure(
         library.read_image(image, max_pixels=args.max_pixels), score_map, mask=mask,
-        ground_truth=truth, mode=args.mode, **look,
+        ground_truth=truth, mode=args.mode, isoline=args.isoline, **look,
     )  # fmt: skip
     picture = _render(figure, args.dpi, args.max_pixels)
     record = _look_record(args, look)

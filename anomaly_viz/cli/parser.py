@@ -168,6 +168,11 @@ def _look_options(parser: argparse.ArgumentParser) -> None:
         "the magnitudes reaches 100 - P percent",
     )  # fmt: skip
     group.add_argument("--threshold", type=float, help="show the plain image at or below it")
+    group.add_argument(
+        "--isoline", type=float, metavar="T",
+        help="draw the line where the score crosses T (e.g. the anomaly threshold); in "
+        "figures also marked on the colorbar",
+    )  # fmt: skip
 
 
 def _mask_options(parser: argparse.ArgumentParser, required: bool | None) -> None:
