@@ -293,11 +293,11 @@ def check_finite(value: object, name: str) -> float:
     return value
 
 
-def check_alpha(alpha: object) -> float:
-    """The blending weight: a finite number in [0, 1]."""
-    alpha = check_finite(alpha, "alpha")
+def check_alpha(alpha: object, name: str = "alpha") -> float:
+    """A blending weight or opacity: a finite number in [0, 1]."""
+    alpha = check_finite(alpha, name)
     if not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must lie in [0, 1], got {alpha}")
+        raise ValueError(f"{name} must lie in [0, 1], got {alpha}")
     return alpha
 
 

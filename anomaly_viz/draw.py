@@ -43,6 +43,7 @@ from ._validate import (
     check_choice,
     check_color,
     check_positive_int,
+    check_real,
     check_same_size,
     not_a_batch,
 )
@@ -223,6 +224,7 @@ def isoline(anomaly_map: ArrayLike, level: float, thickness: int = 1) -> np.ndar
     from scipy import ndimage
 
     thickness = check_positive_int(thickness, "thickness")
+    level = check_real(level, "level")
     above = threshold_mask(as_one_map(anomaly_map, "anomaly_map"), level)
     inner = ndimage.binary_erosion(
         above, structure=np.ones((3, 3), bool), iterations=thickness, border_value=1
@@ -283,6 +285,8 @@ def draw_isoline(
     if is_batch:
         raise not_a_batch("image", np.shape(image))
     rgb = check_color(color)
+    level = check_real(level, "level")
+    thickness = check_positive_int(thickness, "thickness")
     scores = as_one_map(anomaly_map, "anomaly_map")
     size = images.shape[1:3]
     if scores.shape != size:

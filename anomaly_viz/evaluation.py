@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import (
+    as_images,
     as_one_map,
     as_one_mask,
     check_alpha,
@@ -43,6 +44,7 @@ from ._validate import (
     check_connectivity,
     check_positive_int,
     check_same_size,
+    not_a_batch,
 )
 from .draw import _draw
 from .post_process import compute_mask
@@ -642,6 +644,8 @@ def draw_evaluation(
     >>> picture[0].tolist()
     [[0, 158, 115], [0, 0, 0], [86, 180, 233], [0, 0, 0], [213, 94, 0]]
     """
+    if as_images(image)[1]:
+        raise not_a_batch("image", np.shape(image))
     connectivity = check_connectivity(connectivity)
     style = check_choice(style, ("contour", "fill"), "style")
     alpha = check_alpha(alpha)

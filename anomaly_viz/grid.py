@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike
 
 from ._validate import as_images, as_one_map, as_one_mask, check_positive_int
 from .colormap import ColormapLike
+from .draw import draw_isoline
 from .normalization import Normalization, as_normalization
 from .overlays import default_colormap, overlay
 from .post_process import compute_mask
@@ -63,13 +64,15 @@ def _row(
     scores: np.ndarray,
     truth: np.ndarray | None,
     fit: Normalization,
-    look: tuple[ColormapLike, str],
+    look: tuple[ColormapLike, str, float | None],
     mask_options: tuple[float, int] | None,
 ) -> list[np.ndarray]:
     """The panels of one sample, at its image's size."""
-    colormap, mode = look
+    colormap, mode, level = look
     heatmap = overlay(image, scores, alpha=1.0, colormap=colormap, normalization=fit)
     shown = overlay(image, scores, mode, colormap=colormap, normalization=fit)
+    if level is not None:
+        heatmap, shown = (draw_isoline(panel, scores, level) for panel in (heatmap, shown))
     panels = [rgb_uint8(image), heatmap, shown]
     size = image.shape[:2]
     if mask_options is not None:
@@ -92,6 +95,7 @@ def sample_grid(
     threshold: float | None = None,
     kernel_size: int = 4,
     cell_height: int = 160,
+    isoline: float | None = None,
 ) -> np.ndarray:
     """A grid of samples: one row each (image, heatmap, overlay, mask, ground truth).
 
@@ -124,6 +128,9 @@ def sample_grid(
     cell_height : int, default 160
         Height of every cell in pixels; the cells' width follows the first
         image's aspect ratio, and other images are fitted inside.
+    isoline : float, optional
+        A score whose iso-line (:func:`~anomaly_viz.draw.draw_isoline`, in
+        white) is drawn on the heatmaps and overlays, e.g. the threshold.
 
     Returns
     -------
@@ -181,7 +188,7 @@ def sample_grid(
         masks = [as_one_mask(item, f"ground_truths[{index}]") for index, item in enumerate(truths)]
     spec = as_normalization(normalization)
     fit = spec.fit_stream(maps)
-    look = (default_colormap(colormap, spec), mode)
+    look = (default_colormap(colormap, spec), mode, isoline)
     mask_options = None if threshold is None else (threshold, kernel_size)
     first_height, first_width = pictures[0].shape[:2]
     cell = (cell_height, max(1, round(cell_height * first_width / first_height)))

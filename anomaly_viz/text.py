@@ -187,7 +187,7 @@ def draw_text(
         horizontal, vertical = "left", "top"
     label = _Label(
         x, y, text, horizontal, vertical, pixels, check_color(color, "color"),
-        check_color(background, "background"), check_alpha(background_alpha),
+        check_color(background, "background"), check_alpha(background_alpha, "background_alpha"),
     )  # fmt: skip
     return _composite(picture, _render((height, width), [label]))
 

@@ -18,7 +18,7 @@ from anomaly_viz.cli.parser import UsageError, build_parser
 CLI_FOLDER = Path(anomaly_viz.cli.__file__).parent
 MODULES = ["anomaly_viz.cli", "anomaly_viz.cli.parser", "anomaly_viz.cli.commands",
            "anomaly_viz.cli.runner", "anomaly_viz.cli._library",
-           "anomaly_viz.cli.evaluate"]  # fmt: skip
+           "anomaly_viz.cli.evaluate", "anomaly_viz.cli.grid"]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +44,7 @@ def test_the_package_exports_main_and_build_parser():
 
 def test_files_of_the_package_are_the_listed_modules():
     names = sorted(path.stem for path in CLI_FOLDER.glob("*.py"))
-    assert names == ["__init__", "_library", "commands", "evaluate", "parser", "runner"]
+    assert names == ["__init__", "_library", "commands", "evaluate", "grid", "parser", "runner"]
 
 
 @pytest.mark.parametrize("path", sorted(CLI_FOLDER.glob("*.py")), ids=lambda path: path.name)
@@ -72,6 +72,7 @@ def test_every_command_of_the_parser_has_its_function():
         "figure": ["figure", "i.png", "m.npy", "-o", "o.png"],
         "fit-scale": ["fit-scale", "maps", "-o", "scale.json"],
         "evaluate": ["evaluate", "maps", "gt", "--threshold", "best", "-o", "r.json"],
+        "grid": ["grid", "images", "maps", "-o", "grid.png"],
     }
     assert sorted(anomaly_viz.cli.COMMANDS) == sorted(lines)
     for name, argv in lines.items():

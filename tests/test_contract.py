@@ -188,6 +188,63 @@ CASES = [
         },
     ),
     Case(
+        anomaly_viz.draw_evaluation,
+        (IMAGE, Arg("prediction", "mask"), Arg("ground_truth", "mask")),
+        st.fixed_dictionaries(
+            {
+                "connectivity": CONNECTIVITY,
+                "style": st.sampled_from(["contour", "fill"]),
+                "alpha": alphas,
+                "thickness": st.integers(1, 3),
+            }
+        ),
+        single=True,
+    ),
+    Case(
+        anomaly_viz.draw_isoline,
+        (IMAGE, MAP_OF_ITS_OWN_SIZE),
+        st.fixed_dictionaries(
+            {"level": st.floats(-1, 2), "color": colors, "thickness": st.integers(1, 3)}
+        ),
+        required={"level": 0.5},
+        single=True,
+    ),
+    Case(
+        anomaly_viz.draw_text,
+        (IMAGE,),
+        st.fixed_dictionaries(
+            {
+                "text": st.sampled_from(["anomalous 0.93", "", "a\nb"]),
+                "position": st.sampled_from(["top-left", "bottom-right", (1.0, 2.0)]),
+                "size": st.floats(0.05, 1.0),
+                "background_alpha": alphas,
+            }
+        ),
+        required={"text": "x"},
+        single=True,
+        share=1 / 3,  # matplotlib draws the text
+        bad={
+            "size": [
+                ({"size": 0}, ValueError, r"size must be a fraction of the image's shorter side"),
+                ({"size": 1.5}, ValueError, r"size must be a fraction .* got 1.5"),
+                ({"size": "0.1"}, TypeError, r"size must be a real number, got '0.1'"),
+            ]
+        },
+    ),
+    Case(
+        anomaly_viz.evaluate,
+        (MAP_OF_ITS_OWN_SIZE, Arg("ground_truth", "mask")),
+        compute_mask_options(),
+        required={"threshold": 0.5},
+        single=True,
+        bad={
+            "threshold": [
+                ({"threshold": float("nan")}, ValueError, r"threshold must be a number, got NaN"),
+                ({"threshold": "0.5"}, ValueError, r"threshold must be a number or 'otsu'"),
+            ]
+        },
+    ),
+    Case(
         anomaly_viz.draw_boxes,
         (IMAGE, Arg("boxes", "boxes")),
         st.fixed_dictionaries({"color": colors, "thickness": st.integers(1, 3)}),
@@ -729,6 +786,24 @@ BAD_OPTIONS = {
     ],
     "score_label": [
         pytest.param({"score_label": 5}, TypeError, r"score_label"),
+    ],
+    "isoline": real_number("isoline"),
+    "isoline_color": colour("isoline_color"),
+    "level": real_number("level"),
+    "colors": [
+        ({"colors": ["red"]}, TypeError, r"colors must be a dict of region kinds to colours"),
+        ({"colors": {"hit": "red"}}, ValueError, r"colors has unknown keys \['hit'\]"),
+        ({"colors": {"missed": "nope"}}, ValueError, r"colors\['missed'\] must be a matplotlib"),
+    ],
+    "text": [({"text": 5}, TypeError, r"text must be a string, got int")],
+    "position": [
+        ({"position": "middle"}, ValueError, r"position must be one of 'top-left'"),
+        ({"position": (1.0,)}, TypeError, r"position must be a corner name or two numbers"),
+    ],
+    "background": colour("background"),
+    "background_alpha": [
+        ({"background_alpha": 2}, ValueError, r"background_alpha must lie in \[0, 1\], got 2.0"),
+        ({"background_alpha": "x"}, TypeError, r"background_alpha must be a real number"),
     ],
     "panel_size": [
         pytest.param({"panel_size": size}, error, r"panel_size")

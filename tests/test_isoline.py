@@ -79,7 +79,7 @@ def test_isoline_on_an_overlay_marks_where_its_colours_pass_the_threshold():
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: isoline([[0.5]], float("nan")), ValueError, "threshold"),
+        (lambda: isoline([[0.5]], float("nan")), ValueError, "level must be a number, got NaN"),
         (lambda: isoline([[0.5]], 0.5, thickness=0), ValueError, "thickness"),
         (lambda: isoline(np.zeros((2, 2, 2)), 0.5), ValueError, "anomaly_map"),
         (lambda: isoline([["a"]], 0.5), TypeError, "anomaly_map"),

@@ -1,7 +1,7 @@
 """The command line: ``anomaly-viz`` (or ``python -m anomaly_viz``).
 
 Commands: ``demo``, ``overlay``, ``mask``, ``figure``, ``fit-scale``,
-``evaluate``; ``--help`` on each.
+``evaluate``, ``grid``; ``--help`` on each.
 IMAGE and MAP may be files or folders (matched by file-name stem); with
 folders, ``-o`` is a folder too. In a folder, hidden files (names starting
 with a dot, among them this package's temporary files) and sub-folders are
@@ -33,9 +33,9 @@ and 143 when terminated (SIGTERM), after removing the file being written.
 The package keeps the parts apart: :mod:`~anomaly_viz.cli.parser` (options
 and sub-commands), :mod:`~anomaly_viz.cli.commands` (what each command
 computes for one item), :mod:`~anomaly_viz.cli.evaluate` (the evaluation
-report) and :mod:`~anomaly_viz.cli.runner` (files and folders
-paired into jobs, the run loop and its worker processes, exit statuses and
-signals).
+report), :mod:`~anomaly_viz.cli.grid` (pages of samples) and
+:mod:`~anomaly_viz.cli.runner` (files and folders paired into jobs, the run
+loop and its worker processes, exit statuses and signals).
 """
 
 from __future__ import annotations
@@ -43,14 +43,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from . import commands, evaluate
+from . import commands, evaluate, grid
 from .parser import UsageError, build_parser
 from .runner import exit_status, run_jobs
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 #: The commands by name: each gives its jobs and the work of one job.
-COMMANDS = {**commands.COMMANDS, "evaluate": evaluate.evaluate}
+COMMANDS = {**commands.COMMANDS, "evaluate": evaluate.evaluate, "grid": grid.grid}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from ..blending import MODES
 from ..datasets import demo_sample
 from ..draw import draw_isoline
 from ..evaluation import best_threshold, evaluate, pool_evaluations
+from ..grid import sample_grid
 from ..io import (
     IMAGE_SUFFIXES,
     MAX_PIXELS,
@@ -61,6 +62,7 @@ __all__ = [
     "read_image",
     "read_map",
     "read_scale",
+    "sample_grid",
     "write_image",
     "write_text",
 ]

@@ -300,17 +300,54 @@ def _add_evaluate(commands: argparse._SubParsersAction[_Parser], common: _Parser
     evaluate.add_argument(
         "--csv", action="store_true", help="also write the table as CSV beside the report"
     )
-    evaluate.add_argument(
+    _truth_options(evaluate, "evaluated against an empty mask")
+    _mask_options(evaluate, required=None)
+    _map_options(evaluate)
+
+
+def _truth_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
         "--truth-suffix", default="", metavar="S",
         help="a ground truth's name stem is the map's stem followed by S (e.g. _mask)",
     )  # fmt: skip
-    evaluate.add_argument(
+    parser.add_argument(
         "--missing-truth-is-normal", action="store_true",
-        help="a map without a ground truth is a normal image (an empty mask), as in MVTec "
-        "AD's good images; without this option a missing ground truth is an error",
+        help=f"a sample without a ground truth is a normal image ({what}), as MVTec AD's "
+        "good images; without this option a missing ground truth is an error",
     )  # fmt: skip
-    _mask_options(evaluate, required=None)
-    _map_options(evaluate)
+
+
+def _add_grid(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    grid = commands.add_parser(
+        "grid", parents=[common], help="many samples in one picture, one colour scale",
+        description="Lay out IMAGES, MAPS and optionally the ground truths GT (files, or "
+        "folders matched by name stem) as a grid: a row per sample (image, heatmap, overlay, "
+        "mask with --mask-threshold, ground truth), labelled with its name and score, every "
+        "row on one colour scale (--scale, or fitted over all the maps).",
+    )  # fmt: skip
+    grid.add_argument("images", metavar="IMAGES")
+    grid.add_argument("maps", metavar="MAPS")
+    grid.add_argument("ground_truth", metavar="GT", nargs="?")
+    grid.add_argument(
+        "-o", "--output", required=True,
+        help="the grid's PNG; with more than one page, STEM-1.png, STEM-2.png... beside it",
+    )  # fmt: skip
+    grid.add_argument(
+        "--per-page", type=_positive_int, default=20, metavar="N",
+        help="samples per page (default 20)",
+    )  # fmt: skip
+    grid.add_argument(
+        "--cell-height", type=_positive_int, default=160, metavar="PX",
+        help="height of each picture in pixels (default 160)",
+    )  # fmt: skip
+    grid.add_argument(
+        "--mask-threshold", type=float, metavar="T",
+        help="add the mask column and each sample's verdict (anomalous above T)",
+    )  # fmt: skip
+    grid.add_argument("--kernel-size", type=int, default=4, help="the mask's opening/closing")
+    _truth_options(grid, "an empty mask")
+    _look_options(grid)
+    _map_options(grid)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -355,7 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    adders = (_add_demo, _add_overlay, _add_mask, _add_figure, _add_fit_scale, _add_evaluate)
+    adders = (
+        _add_demo, _add_overlay, _add_mask, _add_figure, _add_fit_scale, _add_evaluate, _add_grid
+    )  # fmt: skip
     for add_command in adders:
         add_command(commands, common)
     return parser

@@ -71,6 +71,7 @@ __all__ = [
     "pair_jobs",
     "report",
     "run_jobs",
+    "scan_images",
     "scan_maps",
     "usable_cores",
 ]
@@ -142,6 +143,11 @@ def _scan(folder: Path, suffixes: Sequence[str]) -> tuple[dict[str, Path], dict[
 def scan_maps(folder: Path) -> tuple[dict[str, Path], dict[str, str]]:
     """The map files of `folder` by stem, and why some stems cannot be read."""
     return _scan(folder, _MAP_SUFFIXES)
+
+
+def scan_images(folder: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """The image files of `folder` by stem, and why some stems cannot be read."""
+    return _scan(folder, IMAGE_SUFFIXES)
 
 
 def output_folder(path: Path) -> Path:
