@@ -4,14 +4,14 @@ Pixel figures count the pixels of the predicted mask ``P`` and the true
 mask ``T``: true positives ``TP = |P & T|``, false positives
 ``FP = |P & ~T|``, false negatives ``FN = |~P & T|``, and
 
-=============  ==========================  ==================================
-precision      ``TP / (TP + FP)``          of the pixels claimed, how many are
-                                           defects
-recall         ``TP / (TP + FN)``          of the defect pixels, how many are
-                                           found
-F1             ``2 TP / (2 TP + FP + FN)`` their harmonic mean
-IoU            ``TP / (TP + FP + FN)``     intersection over union
-=============  ==========================  ==================================
+=============  ============================  ====================================
+precision      ``TP / (TP + FP)``            of the pixels claimed, how many are
+                                             defects
+recall         ``TP / (TP + FN)``            of the defect pixels, how many are
+                                             found
+F1             ``2 TP / (2 TP + FP + FN)``   their harmonic mean
+IoU            ``TP / (TP + FP + FN)``       intersection over union
+=============  ============================  ====================================
 
 A fraction ``0 / 0`` is 1: nothing claimed is no false claim (precision),
 nothing to find is nothing missed (recall), and a normal image with an
