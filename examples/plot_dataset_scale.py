@@ -36,7 +36,8 @@ scale = fit_scale(maps, threshold=threshold)
 blank = np.zeros((64, 64), np.uint8)
 
 figure, axes = plt.subplots(2, 4, figsize=(10, 5.6), layout="constrained")
-for column, (name, scores) in enumerate(zip(["normal", "weak", "medium", "strong"], maps)):
+names = ["normal", "weak", "medium", "strong"]
+for column, (name, scores) in enumerate(zip(names, maps, strict=True)):
     axes[0, column].imshow(av.overlay(blank, scores, alpha=1.0))  # min-max of each map
     axes[0, column].set_title(f"{name}: its own min-max", fontsize=10)
     shared = av.overlay(blank, scores, alpha=1.0, normalization=scale)

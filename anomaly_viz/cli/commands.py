@@ -28,6 +28,7 @@ from .runner import (
     map_jobs,
     output_folder,
     pair_jobs,
+    readable_files,
     report,
     scan_maps,
 )
@@ -412,10 +413,7 @@ def _map_files(args: argparse.Namespace) -> list[Path]:
     source = Path(args.maps)
     if not source.is_dir():
         return [library.existing_file(source)]
-    found, problems = scan_maps(source)
-    if problems:
-        _stem, problem = sorted(problems.items())[0]
-        raise library.FileProblem(source, f"has a map that cannot be read ({problem})")
+    found = readable_files(source, scan_maps(source))
     if not found:
         raise library.FileProblem(source, "holds no map files")
     return [found[stem] for stem in sorted(found)]

@@ -25,7 +25,7 @@ import numpy as np
 from . import _library as library
 from .commands import _as_2d, _mask_facts, _read_map, provenance
 from .parser import UsageError
-from .runner import Batch, Job, MakeItem, report, scan_maps
+from .runner import Batch, Job, MakeItem, readable_files, report, scan_maps
 
 __all__ = ["evaluate"]
 
@@ -44,12 +44,8 @@ def _pairs(args: argparse.Namespace) -> list[tuple[str, Path, Path | None]]:
         raise UsageError("MAPS and GT must both be files or both be folders")
     if not maps.is_dir():
         return [(maps.stem, library.existing_file(maps), library.existing_file(truths))]
-    found, problems = scan_maps(maps)
-    truth_files, truth_problems = scan_maps(truths)
-    for folder, trouble in ((maps, problems), (truths, truth_problems)):
-        if trouble:
-            _stem, problem = sorted(trouble.items())[0]
-            raise library.FileProblem(folder, f"has a file that cannot be read ({problem})")
+    found = readable_files(maps, scan_maps(maps))
+    truth_files = readable_files(truths, scan_maps(truths))
     if not found:
         raise library.FileProblem(maps, "holds no map files")
     pairs = []

@@ -28,19 +28,11 @@ from .commands import (
     provenance,
 )
 from .parser import UsageError
-from .runner import Batch, Job, MakeItem, scan_images, scan_maps
+from .runner import Batch, Job, MakeItem, readable_files, scan_images, scan_maps
 
 __all__ = ["grid", "page_names"]
 
 Sample = tuple[str, Path, Path, Path | None]
-
-
-def _readable(folder: Path, scan: tuple[dict[str, Path], dict[str, str]]) -> dict[str, Path]:
-    found, problems = scan
-    if problems:
-        _stem, problem = sorted(problems.items())[0]
-        raise library.FileProblem(folder, f"has a file that cannot be read ({problem})")
-    return found
 
 
 def _samples(args: argparse.Namespace) -> list[Sample]:
@@ -53,9 +45,9 @@ def _samples(args: argparse.Namespace) -> list[Sample]:
     if not images.is_dir():
         truth = None if truths is None else library.existing_file(truths)
         return [(images.stem, library.existing_file(images), library.existing_file(maps), truth)]
-    found_images = _readable(images, scan_images(images))
-    found_maps = _readable(maps, scan_maps(maps))
-    found_truths = {} if truths is None else _readable(truths, scan_maps(truths))
+    found_images = readable_files(images, scan_images(images))
+    found_maps = readable_files(maps, scan_maps(maps))
+    found_truths = {} if truths is None else readable_files(truths, scan_maps(truths))
     if not found_images:
         raise library.FileProblem(images, "holds no image files")
     samples = []

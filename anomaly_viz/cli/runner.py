@@ -69,6 +69,7 @@ __all__ = [
     "map_jobs",
     "output_folder",
     "pair_jobs",
+    "readable_files",
     "report",
     "run_jobs",
     "scan_images",
@@ -148,6 +149,19 @@ def scan_maps(folder: Path) -> tuple[dict[str, Path], dict[str, str]]:
 def scan_images(folder: Path) -> tuple[dict[str, Path], dict[str, str]]:
     """The image files of `folder` by stem, and why some stems cannot be read."""
     return _scan(folder, IMAGE_SUFFIXES)
+
+
+def readable_files(folder: Path, scan: tuple[dict[str, Path], dict[str, str]]) -> dict[str, Path]:
+    """The files of a scan of `folder`, or a FileProblem naming the first that cannot be read.
+
+    For commands whose one output depends on every input (a scale, a report,
+    a grid): a file left out would silently change it.
+    """
+    found, problems = scan
+    if problems:
+        _stem, problem = sorted(problems.items())[0]
+        raise FileProblem(folder, f"has a file that cannot be read ({problem})")
+    return found
 
 
 def output_folder(path: Path) -> Path:
