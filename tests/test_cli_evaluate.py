@@ -132,3 +132,12 @@ def test_bad_threshold_is_a_usage_error(data, main):
     result = run_evaluate(main, folder, "--threshold", "high")
     assert result.returncode == 2
     assert "expected a number, 'best' or 'otsu', got 'high'" in result.stderr
+
+
+def test_otsu_records_each_images_threshold(data, main):
+    folder, _ = data
+    assert run_evaluate(main, folder, "--threshold", "otsu").returncode == 0
+    report = json.loads((folder / "report.json").read_text())
+    assert report["threshold"] == "otsu"
+    a = report["images"][0]
+    assert 0.0 <= a["threshold"] < 0.8  # between the background and the hottest defect

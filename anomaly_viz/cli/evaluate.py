@@ -4,9 +4,10 @@ MAPS and GT are two files, or two folders whose files are matched by name
 stem (a ground truth's stem is the map's stem followed by
 ``--truth-suffix``, e.g. ``_mask`` for MVTec AD's ``000_mask.png``). Every
 pair is evaluated at one threshold: a number, Otsu's threshold of each
-map (``otsu``), or the threshold that maximises the pixel F1 of every pair
-pooled (``best``, anomalib's adaptive threshold, computed on the raw
-scores ``score > t`` before the mask is cleaned).
+map (``otsu``, recorded in each image's entry), or the threshold that
+maximises the pixel F1 of every pair pooled (``best``, what anomalib's
+adaptive threshold looks for, computed on the raw scores ``score > t``
+before the mask is cleaned).
 """
 
 from __future__ import annotations
@@ -137,7 +138,10 @@ def _evaluate_item(
             cleaning=args.cleaning, connectivity=args.connectivity, min_area=args.min_area,
         )  # fmt: skip
         results.append(result)
-        name_rows.append((name, _finite_or_none(result.as_dict())))
+        row = _finite_or_none(result.as_dict())
+        if threshold == "otsu":  # each image's own: recorded beside its figures
+            row["threshold"] = result.threshold
+        name_rows.append((name, row))
     total = _finite_or_none(library.pool_evaluations(results).as_dict())
     document = {
         "threshold": threshold,

@@ -156,8 +156,10 @@ def _look_options(parser: argparse.ArgumentParser) -> None:
         "--normalization, --vmin/--vmax, --percentiles and --outlier-perc",
     )  # fmt: skip
     group.add_argument(
-        "--normalization", choices=KINDS, help="default minmax (range with --vmin/--vmax)"
-    )
+        "--normalization", choices=[kind for kind in KINDS if kind != "threshold"],
+        help="default minmax (range with --vmin/--vmax); anomalib's scale centred on a "
+        "threshold is fitted over a data set by fit-scale --threshold T, then given by --scale",
+    )  # fmt: skip
     group.add_argument("--vmin", type=float, help="fixed range: score shown coldest")
     group.add_argument("--vmax", type=float, help="fixed range: score shown hottest")
     group.add_argument("--percentiles", type=float, nargs=2, metavar=("LOW", "HIGH"))
