@@ -524,7 +524,8 @@ def best_threshold(
 ) -> BestThreshold:
     """The threshold that maximises the pixel F1 of all the maps pooled, computed exactly.
 
-    anomalib's adaptive threshold, without a grid: the scores of every
+    The threshold anomalib's adaptive threshold looks for, found without a
+    grid of candidates: the scores of every
     pixel are sorted once (highest first); predicting every pixel down to
     the ``k``-th distinct score gives running counts of true and false
     positives, hence the F1 of every possible threshold at once. The
