@@ -152,3 +152,35 @@ def test_jpeg_output_carries_no_text_chunk_and_is_written(folder, main):
     assert main(*argv).returncode == 0
     with Image.open(folder / "o.jpg") as picture:
         assert "anomaly_viz" not in picture.info
+
+
+def test_a_new_users_session_in_a_shell(folder):
+    """fit-scale, overlay --scale, evaluate and grid, each run as the installed command."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("anomaly-viz")
+    truths = folder / "gt"
+    truths.mkdir()
+    for path in sorted((folder / "maps").glob("*.npy")):
+        iio.imwrite(truths / f"{path.stem}.png", (np.load(path) > 1.5).astype(np.uint8) * 255)
+    images = folder / "images"
+    images.mkdir()
+    for path in sorted((folder / "maps").glob("*.npy")):
+        iio.imwrite(images / f"{path.stem}.png", iio.imread(folder / "image.png"))
+    lines = [
+        ["fit-scale", "maps", "--threshold", "1.5", "-o", "scale.json"],
+        ["overlay", "images", "maps", "--scale", "scale.json", "--isoline", "1.5", "-o", "out"],
+        ["evaluate", "maps", "gt", "--threshold", "best", "--kernel-size", "0", "-o", "r.json"],
+        ["grid", "images", "maps", "gt", "--scale", "scale.json", "-o", "grid.png"],
+    ]
+    for line in lines:
+        result = subprocess.run(
+            [str(script), *line], cwd=folder, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, (line, result.stderr)
+    assert sorted(p.name for p in (folder / "out").iterdir()) == ["m0.png", "m1.png", "m2.png"]
+    report = json.loads((folder / "r.json").read_text())
+    assert report["total"]["pixel"]["f1"] == 1.0  # the truths are the maps above 1.5
+    assert iio.imread(folder / "grid.png").shape[2] == 3
