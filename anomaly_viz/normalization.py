@@ -650,6 +650,10 @@ outlier_perc=None, threshold=None)
             samples.append(self._sample(_work_scores(array, name)))
         if not samples:
             raise ValueError("maps must hold at least one map, got none")
+        return self._fitted_to_samples(samples, dtype)
+
+    def _fitted_to_samples(self, samples: list[np.ndarray], dtype: np.dtype) -> Normalization:
+        """Fitted to the samples (:meth:`_sample`) of maps whose dtypes combine to `dtype`."""
         values = np.concatenate(samples).astype(work_dtype(dtype), copy=False)
         return self._fitted_from(values)
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _engine, _validate
+from . import _dask, _engine, _validate
 from ._engine import pipeline
 from ._engine.blocks import plain_rows, rgb_rows
 from .blending import MODES, mode_weights, weighted_sum
@@ -27,6 +27,7 @@ __all__ = [
     "default_colormap",
     "heatmap_rgba",
     "overlay",
+    "overlay_at_size",
     "overlay_checked",
     "reference_colours",
     "reference_overlay",
@@ -160,8 +161,13 @@ def overlay_checked(
 
     For the functions that check the options their own way
     (:func:`~anomaly_viz.post_process.superimpose_anomaly_map`), so that
-    nothing is checked twice on one call.
+    nothing is checked twice on one call. A Dask array (image or map) gives a
+    lazy Dask array of the same bytes (:mod:`anomaly_viz._dask`).
     """
+    if _dask.is_dask(image, anomaly_map):
+        return _dask.overlay(
+            image, anomaly_map, mode, alpha, gamma, table, normalization, threshold
+        )
     maps, map_batch = _validate.as_score_maps(anomaly_map)
     images, image_batch = _validate.as_images(image)
     count = _validate.check_batch(len(maps), len(images))
@@ -248,14 +254,7 @@ def reference_colours(
 
 
 def reference_overlay(
-    image: np.ndarray,
-    scores: np.ndarray,
-    fit: Any,
-    table: np.ndarray,
-    mode: str,
-    alpha: float,
-    gamma: float,
-    threshold: float | None,
+    image: np.ndarray, scores: np.ndarray, fit: Any, table: np.ndarray, *options: Any
 ) -> np.ndarray:
     """One checked map over one checked image, as the docs write it.
 
@@ -265,10 +264,27 @@ def reference_overlay(
     :func:`~anomaly_viz.blending.weighted_sum`); where a `threshold` is given,
     pixels whose resized score is not above it show the image as it is.
     The engine (:mod:`anomaly_viz._engine.pipeline`) gives the same bytes a
-    block of rows at a time.
+    block of rows at a time. `options` are ``mode, alpha, gamma, threshold``.
     """
-    size = image.shape[:2]
-    resized = resize_bilinear(scores, size)
+    return overlay_at_size(image, resize_bilinear(scores, image.shape[:2]), fit, table, *options)
+
+
+def overlay_at_size(
+    image: np.ndarray,
+    resized: np.ndarray,
+    fit: Any,
+    table: np.ndarray,
+    mode: str,
+    alpha: float,
+    gamma: float,
+    threshold: float | None,
+) -> np.ndarray:
+    """:func:`reference_overlay` of scores already at the image's size (resized, or a block).
+
+    Every pixel depends on its own score and image pixel only, so a block of
+    the image and the same block of the resized scores give that block of
+    the whole overlay (what the Dask path computes, block by block).
+    """
     values = fit(resized)
     colours = table[quantize(values, len(table) - 1)]
     layer, layer_weight, image_weight = mode_weights(mode, values, colours, alpha)

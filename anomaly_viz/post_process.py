@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _engine, _validate
+from . import _dask, _engine, _validate
 from ._engine import morphology as _morphology
 from ._engine import pipeline
 from .colormap import ColormapLike, lookup_table
@@ -118,8 +118,10 @@ def anomaly_map_to_color_map(
            [127,   0,   0]], dtype=uint8)
     """
     normalization = from_anomalib(normalize, vmin, vmax)
-    maps, is_batch = _validate.as_score_maps(anomaly_map)
     table = lookup_table(colormap)
+    if _dask.is_dask(anomaly_map):  # one map, lazily, block by block
+        return _dask.colours(anomaly_map, normalization, table)
+    maps, is_batch = _validate.as_score_maps(anomaly_map)
     out = np.empty((*maps.shape, 3), np.uint8)
     for index, scores in enumerate(maps):
         if _engine.ENABLED:  # fits the normalisation itself
@@ -338,6 +340,14 @@ def compute_mask(
     cleaning = _validate.check_choice(cleaning, CLEANINGS, "cleaning")
     connectivity = _validate.check_connectivity(connectivity)
     min_area = _validate.check_non_negative_int(min_area, "min_area")
+    if _dask.is_dask(anomaly_map):
+        if low_threshold is not None or cleaning == "reconstruction" or min_area > 1:
+            raise NotImplementedError(
+                "on a Dask array compute_mask takes cleaning 'open_close' or 'anomalib' "
+                "without low_threshold or min_area (they are not local); compute the map "
+                "first (anomaly_map.compute()) for them"
+            )
+        return _dask.compute_mask(anomaly_map, threshold, kernel_size, cleaning)
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     out = np.empty(maps.shape, np.uint8)
     for index, scores in enumerate(maps):

@@ -16,7 +16,13 @@ from numpy.typing import ArrayLike
 from ._validate import _as_array, as_one_map, check_connectivity, check_positive_int, check_real
 from .morphology import structure
 
-__all__ = ["MAX_BINS", "apply_hysteresis_threshold", "threshold_mask", "threshold_otsu"]
+__all__ = [
+    "MAX_BINS",
+    "apply_hysteresis_threshold",
+    "otsu_split",
+    "threshold_mask",
+    "threshold_otsu",
+]
 
 #: The most histogram bins Otsu's threshold takes (more is a mistake, not a finer histogram).
 MAX_BINS = 2**20
@@ -121,16 +127,30 @@ def threshold_otsu(scores: ArrayLike, nbins: int = 256) -> float:
         return low
     unit = _unit_interval(finite, low, high)
     counts, edges = np.histogram(unit, bins=bins, range=(0.0, 1.0))
+    split = otsu_split(counts)
+    return float(finite[unit < edges[split + 1]].max())  # bins 0..split, half-open
+
+
+def otsu_split(counts: np.ndarray) -> int:
+    """The bin ``i`` after which Otsu's split of a histogram lies (bins of equal width).
+
+    The split maximising ``w0 * w1 * (m0 - m1) ** 2`` over the bin centres
+    ``(i + 0.5) / bins``; the first one if several tie. The histogram must
+    have at least two non-empty bins.
+
+    >>> otsu_split(np.array([3, 1, 0, 0, 4]))
+    1
+    """
+    bins = len(counts)
     centres = (np.arange(bins) + 0.5) / bins
     weight_low = np.cumsum(counts)[:-1]  # pixels in bins 0..i, for each split i
-    weight_high = finite.size - weight_low
+    weight_high = np.sum(counts) - weight_low
     sum_low = np.cumsum(counts * centres)[:-1]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_low = sum_low / weight_low
         mean_high = (np.dot(counts, centres) - sum_low) / weight_high
     between = weight_low * weight_high * (mean_low - mean_high) ** 2
-    split = int(np.nanargmax(between))  # a split with both classes non-empty exists
-    return float(finite[unit < edges[split + 1]].max())  # bins 0..split, half-open
+    return int(np.nanargmax(between))  # a split with both classes non-empty exists
 
 
 def _unit_interval(values: np.ndarray, low: float, high: float) -> np.ndarray:
