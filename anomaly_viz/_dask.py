@@ -283,27 +283,284 @@ def _otsu(array: dask.array.Array, nbins: int) -> float:
     return float(np.max(dask.compute(*tops)))
 
 
-def compute_mask(anomaly_map: Any, threshold: float | str, kernel_size: int, cleaning: str) -> Any:
-    """:func:`~anomaly_viz.compute_mask` of one map with a local cleaning, by ``map_overlap``."""
+def _with_overlap(array: dask.array.Array, reach: int) -> tuple[dask.array.Array, tuple[int, ...]]:
+    """`array` rechunked for ``map_overlap`` of depth `reach`, and that depth per axis.
+
+    An axis no longer than the reach is one chunk (nothing to overlap); the
+    others have chunks at least as long as the overlap.
+    """
     from dask.array.overlap import ensure_minimum_chunksize
 
-    from .post_process import compute_mask as numpy_compute_mask
-
-    array = _one_map(anomaly_map)
-    level = _otsu(array, 256) if isinstance(threshold, str) else threshold
-    reach = 2 * kernel_size + 1  # of an opening and a closing, with room
-    # An axis no longer than the reach is one chunk (nothing to overlap); the
-    # others have chunks at least as long as the overlap.
     depth = tuple(0 if size <= reach else reach for size in array.shape)
     chunks = tuple(
         (size,) if margin == 0 else ensure_minimum_chunksize(margin, axis)
         for size, margin, axis in zip(array.shape, depth, array.chunks, strict=True)
     )
-    array = array.rechunk(chunks)
+    return array.rechunk(chunks), depth
 
-    def block(scores: np.ndarray) -> np.ndarray:
-        return numpy_compute_mask(scores, level, kernel_size, cleaning=cleaning)
+
+def _local(mask: dask.array.Array, kernel_size: int, cleaning: str) -> dask.array.Array:
+    """A local step on a boolean mask, block by block with the halo it needs.
+
+    ``"open_close"`` and ``"anomalib"`` clean the mask; ``"erode"`` is the
+    erosion that seeds an opening by reconstruction. Every block is cleaned
+    by the NumPy functions themselves; ``boundary="none"``: at the image's
+    border a block ends where the image ends, so the border rule is the
+    NumPy path's.
+    """
+    from . import _engine
+    from ._engine import morphology as _morphology
+    from .morphology import _square, open_close, open_disk
+
+    # an opening and a closing reach 2 * kernel_size pixels; one more for room
+    array, depth = _with_overlap(mask, 2 * kernel_size + 1)
+
+    def block(binary: np.ndarray) -> np.ndarray:
+        if cleaning == "open_close":
+            return open_close(binary, kernel_size)
+        if cleaning == "anomalib":
+            return open_disk(binary, kernel_size)
+        if _engine.ENABLED:
+            return _morphology.erode(binary, kernel_size)
+        from scipy import ndimage
+
+        square = _square(kernel_size, binary.shape)
+        return ndimage.binary_erosion(binary, square, border_value=1)
 
     return array.map_overlap(
-        block, depth=depth, boundary="none", dtype=np.uint8, meta=np.empty((0, 0), np.uint8)
+        block, depth=depth, boundary="none", dtype=bool, meta=np.empty((0, 0), bool)
     )
+
+
+def _block_labels(block: np.ndarray, connectivity: int, offset: int = 0) -> np.ndarray:
+    """``scipy.ndimage.label`` of one block, as int64, its labels moved up by `offset`."""
+    from scipy import ndimage
+
+    from .morphology import structure
+
+    labels = np.empty(block.shape, np.int64)
+    ndimage.label(block, structure(connectivity), output=labels)
+    labels[labels != 0] += offset
+    return labels
+
+
+def _label(mask: dask.array.Array, connectivity: int) -> tuple[dask.array.Array, int]:
+    """The mask's regions labelled across chunks: labels 1..count, in no particular order.
+
+    One pass labels every block on its own (``scipy.ndimage.label``) and
+    keeps only its count and its four edges; the blocks' labels are made
+    unique by offsets (the counts of the blocks before), the labels that
+    touch across a chunk face (through a side, or a corner for
+    connectivity 8) are joined as the edges of a graph, and the graph's
+    connected components (``scipy.sparse.csgraph``) are the regions. The
+    returned array labels each block again and maps it through them.
+
+    This is ``dask_image.ndmeasure.label``'s method; that function itself
+    builds a task graph that grows with the square of the number of chunks
+    (``benchmarks/labels.py`` measures both), which makes a mask of a few
+    hundred chunks wait minutes before the first task runs.
+    """
+    import dask
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    def summary(block: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        labels = _block_labels(block, connectivity)
+        return int(labels.max(initial=0)), labels[0], labels[-1], labels[:, 0], labels[:, -1]
+
+    grid = mask.to_delayed()
+    found = dask.compute(*(dask.delayed(summary)(block) for block in grid.ravel()))
+    summaries = np.empty(grid.shape, object)
+    summaries.ravel()[:] = [tuple(item) for item in found]
+    counts = np.array([[item[0] for item in row] for row in summaries], np.int64)
+    offsets = (np.cumsum(counts.ravel()) - counts.ravel()).reshape(counts.shape)
+    total = int(counts.sum())
+
+    def moved(edge: np.ndarray, offset: int) -> np.ndarray:
+        return np.where(edge != 0, edge + offset, 0)
+
+    pairs = []
+    reach = (-1, 0, 1) if connectivity == 8 else (0,)
+    rows, cols = counts.shape
+    for i in range(rows - 1):  # faces between chunk rows, across the whole width
+        upper = np.concatenate([moved(summaries[i, j][2], offsets[i, j]) for j in range(cols)])
+        lower = np.concatenate(
+            [moved(summaries[i + 1, j][1], offsets[i + 1, j]) for j in range(cols)]
+        )
+        pairs += [_touching(upper, lower, shift) for shift in reach]
+    for j in range(cols - 1):  # faces between chunk columns, down the whole height
+        left = np.concatenate([moved(summaries[i, j][4], offsets[i, j]) for i in range(rows)])
+        right = np.concatenate(
+            [moved(summaries[i, j + 1][3], offsets[i, j + 1]) for i in range(rows)]
+        )
+        pairs += [_touching(left, right, shift) for shift in reach]
+    joined = np.concatenate([np.empty((0, 2), np.int64), *pairs])
+    graph = coo_matrix(
+        (np.ones(len(joined), bool), (joined[:, 0], joined[:, 1])), shape=(total + 1, total + 1)
+    )
+    _, component = connected_components(graph, directed=False)
+    # node 0 (the background) is joined to nothing: its component becomes
+    # label 0, the others 1..count
+    background = component[0]
+    mapping = np.where(component < background, component + 1, component).astype(np.int64)
+    mapping[0] = 0
+    count = int(mapping.max(initial=0))
+
+    def block(binary: np.ndarray, block_id: tuple[int, int] = (0, 0)) -> np.ndarray:
+        return mapping[_block_labels(binary, connectivity, int(offsets[block_id]))]
+
+    labels = _da().map_blocks(block, mask, dtype=np.int64, meta=np.empty((0, 0), np.int64))
+    return labels, count
+
+
+def _touching(first: np.ndarray, second: np.ndarray, shift: int) -> np.ndarray:
+    """Pairs of labels ``(first[k], second[k + shift])`` both non-zero: neighbours across a face."""
+    if shift > 0:
+        first, second = first[:-shift], second[shift:]
+    elif shift < 0:
+        first, second = first[-shift:], second[:shift]
+    both = (first != 0) & (second != 0)
+    return np.stack([first[both], second[both]], axis=1)
+
+
+def _keep(labels: dask.array.Array, kept: np.ndarray) -> dask.array.Array:
+    """The pixels whose label is True in `kept` (one truth value per label, 0 first)."""
+    meta = np.empty((0, 0), bool)
+    return _da().map_blocks(lambda block: kept[block], labels, dtype=bool, meta=meta)
+
+
+def _blocks(array: dask.array.Array, function: Any) -> list[Any]:
+    """`function` of every block of `array`, computed."""
+    import dask
+
+    return list(dask.compute(*(dask.delayed(function)(b) for b in array.to_delayed().ravel())))
+
+
+def _grow(seeds: dask.array.Array, mask: dask.array.Array, connectivity: int) -> dask.array.Array:
+    """``binary_propagation(seeds, mask=mask)``: the regions of `mask` that hold a seed.
+
+    The regions are labelled across chunks; a region is kept if any of its
+    pixels is a seed. The same pixels as a propagation, which stops exactly
+    at a region's edge.
+    """
+    da = _da()
+    labels, count = _label(mask, connectivity)
+    pairs = da.stack([labels, seeds.rechunk(labels.chunks).astype(labels.dtype)])
+    seeded = _blocks(pairs.rechunk({0: 2}), lambda pair: np.unique(pair[0][pair[1] != 0]))
+    kept = np.zeros(count + 1, bool)
+    kept[np.concatenate(seeded).astype(np.intp)] = True
+    kept[0] = False
+    return _keep(labels, kept)
+
+
+def _remove_small(mask: dask.array.Array, min_area: int, connectivity: int) -> dask.array.Array:
+    """:func:`~anomaly_viz.regions.remove_small_objects`: areas summed over the blocks."""
+    labels, count = _label(mask, connectivity)
+    areas = np.sum(
+        _blocks(labels, lambda block: np.bincount(block.ravel(), minlength=count + 1)), axis=0
+    )
+    kept = areas >= min_area
+    kept[0] = False
+    return _keep(labels, kept)
+
+
+def _above(array: dask.array.Array, level: float) -> dask.array.Array:
+    """:func:`~anomaly_viz.thresholds.threshold_mask` block by block."""
+    from .thresholds import threshold_mask
+
+    return _da().map_blocks(threshold_mask, array, level, dtype=bool, meta=np.empty((0, 0), bool))
+
+
+def compute_mask(
+    anomaly_map: Any,
+    threshold: float | str,
+    kernel_size: int,
+    *,
+    low_threshold: float | None,
+    cleaning: str,
+    connectivity: int,
+    min_area: int,
+) -> Any:
+    """:func:`~anomaly_viz.compute_mask` of one map, step for step as the NumPy path.
+
+    The threshold and the openings and closings are local (``map_blocks``,
+    ``map_overlap``); hysteresis, the reconstruction and `min_area` go
+    through the regions labelled across chunks. Each global quantity (Otsu's
+    threshold, the regions kept) is computed once, when the call is made,
+    one block at a time; the result's pixels when it is computed.
+    """
+    array = _one_map(anomaly_map)
+    high = _otsu(array, 256) if isinstance(threshold, str) else threshold
+    if low_threshold is None:
+        mask = _above(array, high)
+    else:
+        mask = _grow(_above(array, high), _above(array, min(low_threshold, high)), connectivity)
+    if cleaning == "reconstruction":
+        if kernel_size > 1:
+            mask = _grow(_local(mask, kernel_size, "erode"), mask, connectivity)
+    elif kernel_size > 1 or (cleaning == "anomalib" and kernel_size > 0):
+        mask = _local(mask, kernel_size, cleaning)
+    if min_area > 1:
+        mask = _remove_small(mask, min_area, connectivity)
+    return _da().map_blocks(
+        lambda block: block.astype(np.uint8) * np.uint8(255),
+        mask,
+        dtype=np.uint8,
+        meta=np.empty((0, 0), np.uint8),
+    )
+
+
+# ----------------------------------------------------------------- regions
+
+
+def measure_regions(anomaly_map: Any, mask: Any, connectivity: int, min_area: int) -> list[Any]:
+    """:func:`~anomaly_viz.regions.measure_regions` of one map, labels merged across chunks.
+
+    The mask is labelled across chunks (:func:`_label`); then, one band of
+    chunk rows at a time from the top, the labels are renumbered in order
+    of first appearance (scipy's raster order) and fed with their scores to the engine's per-region
+    :class:`~anomaly_viz._engine.regions.Tally` in raster order, so that
+    every sum runs as the NumPy path's does. One computation, the bands a
+    chain of tasks: memory is a band of rows and a few numbers per region.
+    """
+    import dask
+
+    from ._engine.regions import Tally
+    from .regions import _collect
+
+    scores = _one_map(anomaly_map)
+    binary = _one_map(mask, "mask")
+    if binary.shape != scores.shape:
+        raise ValueError(
+            f"mask and anomaly_map must have the same height and width, got {binary.shape} "
+            f"and {scores.shape}"
+        )
+    binary = (binary != 0).rechunk(scores.chunks)
+    labels, count = _label(binary, connectivity)
+    width = scores.shape[1]
+
+    def begin() -> tuple[Tally, np.ndarray]:
+        return Tally(count, width), np.zeros(count + 1, np.intp)
+
+    def band(state: Any, start: int, found: Any, marked: Any, values: Any) -> Any:
+        tally, renumber = state
+        local = np.flatnonzero(marked)
+        if local.size:
+            raw = found.reshape(-1)[local].astype(np.intp)
+            seen, first = np.unique(raw, return_index=True)
+            fresh = seen[np.argsort(first, kind="stable")]
+            fresh = fresh[renumber[fresh] == 0]
+            assigned = int(renumber.max())
+            renumber[fresh] = np.arange(assigned + 1, assigned + 1 + fresh.size)
+            work = _work_scores(values, "anomaly_map").reshape(-1)[local].astype(np.float64)
+            tally.add(local + start * width, renumber[raw], work)
+        return tally, renumber
+
+    state = dask.delayed(begin)()
+    start = 0
+    for height in scores.chunks[0]:
+        rows = slice(start, start + height)
+        state = dask.delayed(band)(state, start, labels[rows], binary[rows], scores[rows])
+        start += height
+    tally, _ = state.compute()
+    return _collect(tally, min_area, True)

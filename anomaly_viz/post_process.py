@@ -341,13 +341,10 @@ def compute_mask(
     connectivity = _validate.check_connectivity(connectivity)
     min_area = _validate.check_non_negative_int(min_area, "min_area")
     if _dask.is_dask(anomaly_map):
-        if low_threshold is not None or cleaning == "reconstruction" or min_area > 1:
-            raise NotImplementedError(
-                "on a Dask array compute_mask takes cleaning 'open_close' or 'anomalib' "
-                "without low_threshold or min_area (they are not local); compute the map "
-                "first (anomaly_map.compute()) for them"
-            )
-        return _dask.compute_mask(anomaly_map, threshold, kernel_size, cleaning)
+        return _dask.compute_mask(
+            anomaly_map, threshold, kernel_size, low_threshold=low_threshold,
+            cleaning=cleaning, connectivity=connectivity, min_area=min_area,
+        )  # fmt: skip
     maps, is_batch = _validate.as_score_maps(anomaly_map)
     out = np.empty(maps.shape, np.uint8)
     for index, scores in enumerate(maps):

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _engine
+from . import _dask, _engine
 from ._engine.regions import NO_PIXEL, SCALE, tally_regions
 from ._validate import (
     as_masks,
@@ -351,6 +351,8 @@ def measure_regions(
     """
     connectivity = check_connectivity(connectivity)
     min_area = check_non_negative_int(min_area, "min_area")
+    if _dask.is_dask(anomaly_map, mask):  # one map, labels merged across chunks
+        return _dask.measure_regions(anomaly_map, mask, connectivity, min_area)
     maps, map_batch = as_score_maps(anomaly_map)
     masks, mask_batch = as_masks(mask)
     check_same_size(masks.shape[1:], "mask", maps.shape[1:], "anomaly_map")
