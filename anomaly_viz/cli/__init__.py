@@ -90,8 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def run() -> int:
         args = build_parser().parse_args(arguments)
+        jobs, scheduler = getattr(args, "jobs", 1), getattr(args, "scheduler", None)
+        if scheduler is not None and jobs != 1:
+            raise UsageError("give --jobs or --scheduler, not both")
         batch, make = COMMANDS[args.command](args)
         debug = getattr(args, "debug", False)  # before or after the command's name
-        return run_jobs(batch, make, debug, getattr(args, "jobs", 1))
+        return run_jobs(batch, make, debug, jobs, scheduler)
 
     return exit_status(run, debug="--debug" in arguments)

@@ -110,6 +110,16 @@ def _limit_option(parser: argparse._ActionsContainer) -> None:
     )  # fmt: skip
 
 
+def _scheduler_option(group: argparse._ActionsContainer) -> None:
+    group.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="with folders, compute the items on the workers of the Dask distributed "
+        "scheduler at ADDRESS (e.g. tcp://10.0.0.5:8786) instead of --jobs; the workers "
+        "must see the same paths and have anomaly_viz installed; outputs, messages and "
+        "exit status are those of one job",
+    )  # fmt: skip
+
+
 def _folder_options(parser: argparse.ArgumentParser, *, mask: bool = False) -> None:
     group = parser.add_argument_group("folders and output format")
     group.add_argument(
@@ -118,6 +128,7 @@ def _folder_options(parser: argparse.ArgumentParser, *, mask: bool = False) -> N
         "at a time in this process; 0: one per usable core); outputs, messages (in input "
         "order) and exit status are those of one job; --debug always runs one job",
     )  # fmt: skip
+    _scheduler_option(group)
     lossy = "; jpg is lossy: a JPEG mask is no longer exactly 0 and 255" if mask else ""
     group.add_argument(
         "--format", choices=IMAGE_FORMATS, metavar="{png,jpg}",

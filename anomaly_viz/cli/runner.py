@@ -41,12 +41,13 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import Any
 
 from ._library import (
     IMAGE_SUFFIXES,
@@ -64,6 +65,8 @@ __all__ = [
     "MakeItem",
     "Outcome",
     "WorkerError",
+    "cluster_outcomes",
+    "connect",
     "exit_status",
     "item_outcome",
     "map_jobs",
@@ -274,7 +277,9 @@ def _outcomes_here(jobs: Sequence[Job], make: MakeItem, skip_errors: bool) -> It
         yield job.problem if job.problem is not None else item_outcome(make, job, skip_errors)
 
 
-def run_jobs(batch: Batch, make: MakeItem, debug: bool, jobs: int = 1) -> int:
+def run_jobs(
+    batch: Batch, make: MakeItem, debug: bool, jobs: int = 1, scheduler: str | None = None
+) -> int:
     """Compute every job with `make`; the exit status (1 if a folder item was skipped).
 
     An error in an item of a folder run skips that item (named on stderr);
@@ -283,13 +288,18 @@ def run_jobs(batch: Batch, make: MakeItem, debug: bool, jobs: int = 1) -> int:
     compute the items (see the module's notes), and what is
     printed, in input order, and the exit status are those of one job;
     `debug` always computes the items here, one at a time, so that an error
-    stops the run with its traceback.
+    stops the run with its traceback. With a `scheduler` (the address of a
+    ``distributed`` scheduler), the workers of that cluster compute the
+    items of a folder instead, with the same outputs, messages and exit
+    status (see :func:`cluster_outcomes`).
     """
     progress = _Progress(len(batch.jobs))
     to_compute = sum(job.problem is None for job in batch.jobs)
     count = min(jobs or usable_cores(), to_compute) if batch.folders and not debug else 1
     with contextlib.ExitStack() as stack:
-        if count > 1:
+        if scheduler is not None and batch.folders and not debug:
+            outcomes = stack.enter_context(cluster_outcomes(scheduler, make, batch.jobs))
+        elif count > 1:
             outcomes = stack.enter_context(_Workers(make, count)).outcomes(batch.jobs)
         else:
             outcomes = _outcomes_here(batch.jobs, make, batch.folders and not debug)
@@ -301,6 +311,72 @@ def run_jobs(batch: Batch, make: MakeItem, debug: bool, jobs: int = 1) -> int:
             else:
                 progress.written += outcome
     return progress.finish()
+
+
+def connect(address: str) -> Any:
+    """A ``distributed.Client`` of the scheduler at `address`; one line if that fails."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError(
+            '--scheduler needs the distributed package: pip install "anomaly_viz[dask]"'
+        ) from None
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as error:
+        raise FileProblem(address, f"is not a scheduler this run can reach ({error})") from None
+
+
+@contextlib.contextmanager
+def cluster_outcomes(
+    address: str, make: MakeItem, jobs: Sequence[Job]
+) -> Iterator[Iterator[Outcome]]:
+    """What each job gives, computed by the workers of the cluster at `address`.
+
+    Every job to compute is submitted at once (``Client.map``; the
+    scheduler balances them over its workers) and the outcomes are taken
+    in input order. As with ``--jobs``, only the job goes to a worker and
+    only the paths written or the reason for a skip come back; the workers
+    must see the inputs and outputs at the same paths (a shared file
+    system) and have this package installed. The paths go to the workers
+    made absolute (a worker's working folder is its own), and those written
+    come back as they are printed for one job. When the run stops, the
+    futures not yet done are cancelled and the client closed.
+    """
+    here = Path.cwd()
+
+    def as_given(job: Job, outcome: Outcome) -> Outcome:
+        if isinstance(outcome, str) or job.target.is_absolute():
+            return outcome
+        return [path.relative_to(here) if path.is_relative_to(here) else path for path in outcome]
+
+    client = connect(address)
+    pending: deque[Any] = deque()
+    try:
+        todo = [
+            replace(job, inputs=tuple(path.absolute() for path in job.inputs),
+                    target=job.target.absolute())
+            for job in jobs
+            if job.problem is None
+        ]  # fmt: skip
+        pending.extend(
+            client.map(
+                item_outcome, [make] * len(todo), todo, [True] * len(todo), pure=False,
+                key=[f"anomaly-viz-{index}-{job.name}" for index, job in enumerate(todo)],
+            )
+        )  # fmt: skip
+
+        def outcomes() -> Iterator[Outcome]:
+            for job in jobs:
+                if job.problem is not None:
+                    yield job.problem
+                else:
+                    yield as_given(job, pending.popleft().result())
+
+        yield outcomes()
+    finally:
+        client.cancel(list(pending))
+        client.close()
 
 
 def report(lines: Sequence[str]) -> None:
