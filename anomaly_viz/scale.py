@@ -37,8 +37,9 @@ number of maps.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -47,7 +48,7 @@ from ._validate import _as_array, check_finite, check_percentiles, check_positiv
 from .io import FileProblem, PathLike, existing_file
 from .normalization import Normalization, _finite_extremes, _work_scores
 
-__all__ = ["fit_scale", "read_scale"]
+__all__ = ["fit_scale", "fit_visited", "read_scale", "visit_each"]
 
 #: Bins of the histogram that locates the percentiles (pass 2).
 BINS = 65536
@@ -59,26 +60,43 @@ def _maps_once(maps: Maps | Iterable[ArrayLike]) -> Iterable[ArrayLike]:
     return maps() if callable(maps) else maps
 
 
-def _finite_scores(maps: Iterable[ArrayLike]) -> Iterable[np.ndarray]:
-    """The finite scores of each map, as a flat float array of its work type (checked)."""
-    for index, item in enumerate(maps):
-        name = f"maps[{index}]"
-        scores = _work_scores(_as_array(item, name), name).ravel()
-        yield scores[np.isfinite(scores)]
+#: A pass over the maps: given a function of one map's scores (flat, in
+#: their work type, checked) and its dtype, that function's result for every
+#: map, in any order. :func:`fit_scale` visits a sequence in this process; the
+#: command line's ``fit-scale --scheduler`` visits files on a cluster's workers.
+Visit = Callable[[Callable[[np.ndarray, np.dtype], Any]], Iterable[Any]]
 
 
-def _extent(maps: Iterable[ArrayLike]) -> tuple[int, float, float, np.dtype]:
+def visit_each(maps: Maps | Iterable[ArrayLike]) -> Visit:
+    """The :data:`Visit` of `maps`, one map at a time in this process (errors name ``maps[i]``)."""
+
+    def visit(function: Callable[[np.ndarray, np.dtype], Any]) -> Iterator[Any]:
+        for index, item in enumerate(_maps_once(maps)):
+            name = f"maps[{index}]"
+            array = _as_array(item, name)
+            yield function(_work_scores(array, name).ravel(), array.dtype)
+
+    return visit
+
+
+def _extent_of(scores: np.ndarray, _dtype: np.dtype) -> tuple[int, float, float, np.dtype]:
+    """One map's part of pass 1: its finite count, minimum, maximum and work type."""
+    finite = scores[np.isfinite(scores)]
+    if not finite.size:
+        return 0, math.inf, -math.inf, scores.dtype
+    extremes = _finite_extremes(finite)
+    return finite.size, float(extremes[0]), float(extremes[1]), scores.dtype
+
+
+def _extent(visit: Visit) -> tuple[int, float, float, np.dtype]:
     """Pass 1: the number of finite scores, their minimum and maximum, the maps' work type."""
     count, low, high = 0, math.inf, -math.inf
     dtype = np.dtype(np.float32)
     seen = False
-    for scores in _finite_scores(maps):
+    for size, least, most, kind in visit(_extent_of):
         seen = True
-        dtype = np.result_type(dtype, scores.dtype)
-        if scores.size:
-            count += scores.size
-            extremes = _finite_extremes(scores)
-            low, high = min(low, float(extremes[0])), max(high, float(extremes[1]))
+        dtype = np.result_type(dtype, kind)
+        count, low, high = count + size, min(low, least), max(high, most)
     if not seen:
         raise ValueError("maps must hold at least one map, got none")
     return count, low, high, dtype
@@ -93,21 +111,30 @@ def _bin_of(scores: np.ndarray, low: float, high: float, bins: int) -> np.ndarra
 
 
 def _order_statistics(
-    maps: Maps, ranks: list[int], extent: tuple[float, float], bins: int
+    visit: Visit, ranks: list[int], extent: tuple[float, float], bins: int
 ) -> dict[int, float]:
     """Passes 2 and 3: the values of the given ranks (0-based) in the sorted finite scores."""
     low, high = extent
+
+    def histogram(scores: np.ndarray, _dtype: np.dtype) -> np.ndarray:
+        finite = scores[np.isfinite(scores)]
+        return np.bincount(_bin_of(finite, low, high, bins), minlength=bins)
+
     counts = np.zeros(bins, np.int64)
-    for scores in _finite_scores(_maps_once(maps)):
-        counts += np.bincount(_bin_of(scores, low, high, bins), minlength=bins)
+    for part in visit(histogram):
+        counts += part
     below = np.cumsum(counts) - counts  # scores in the bins before each bin
     wanted = {rank: int(np.searchsorted(below + counts, rank, side="right")) for rank in ranks}
     chosen = np.array(sorted(set(wanted.values())))
+
+    def values_in_chosen_bins(scores: np.ndarray, _dtype: np.dtype) -> tuple[Any, Any]:
+        finite = scores[np.isfinite(scores)]
+        inside = finite[np.isin(_bin_of(finite, low, high, bins), chosen)]
+        return np.unique(inside.astype(np.float64), return_counts=True)
+
     values: list[np.ndarray] = []
     tallies: list[np.ndarray] = []
-    for scores in _finite_scores(_maps_once(maps)):
-        inside = scores[np.isin(_bin_of(scores, low, high, bins), chosen)]
-        distinct, tally = np.unique(inside.astype(np.float64), return_counts=True)
+    for distinct, tally in visit(values_in_chosen_bins):
         values.append(distinct)
         tallies.append(tally)
     distinct, where = np.unique(np.concatenate(values), return_inverse=True)
@@ -143,17 +170,17 @@ def _linear_percentile(
 
 
 def _percentile_scale(
-    maps: Maps, percentiles: tuple[float, float], bins: int
+    visit: Visit, percentiles: tuple[float, float], bins: int
 ) -> tuple[float, float] | None:
-    """The two percentiles of every finite score of `maps` (None when there is none)."""
-    count, low, high, dtype = _extent(_maps_once(maps))
+    """The two percentiles of every finite score of the maps (None when there is none)."""
+    count, low, high, dtype = _extent(visit)
     if count == 0:
         return None
     ranks = []
     for percentile in percentiles:
         previous = int(np.floor((count - 1) * np.float64(percentile / 100)))
         ranks += [min(previous, count - 1), min(previous + 1, count - 1)]
-    statistics = _order_statistics(maps, ranks, (low, high), bins)
+    statistics = _order_statistics(visit, ranks, (low, high), bins)
     ends = [_linear_percentile(count, p, statistics.__getitem__, dtype) for p in percentiles]
     return ends[0], max(ends)
 
@@ -223,19 +250,45 @@ def fit_scale(
             "give threshold or percentiles, not both: the threshold scale runs from the "
             "minimum to the maximum"
         )
-    if threshold is not None:
-        threshold = check_finite(threshold, "threshold")
-        return Normalization("threshold", threshold=threshold).fit_stream(_maps_once(maps))
-    if percentiles is None:
-        return Normalization("minmax").fit_stream(_maps_once(maps))
-    percentiles = check_percentiles(percentiles)
-    bins = check_positive_int(bins, "bins")
-    if not callable(maps) and iter(maps) is maps:
+    if percentiles is not None and not callable(maps) and iter(maps) is maps:
         raise TypeError(
             "maps must be a sequence or a function returning a new iterable when percentiles "
             "are given (they are read three times), got an iterator"
         )
-    scale = _percentile_scale(maps, percentiles, bins)  # type: ignore[arg-type]
+    return fit_visited(visit_each(maps), threshold=threshold, percentiles=percentiles, bins=bins)
+
+
+def fit_visited(
+    visit: Visit,
+    *,
+    threshold: float | None = None,
+    percentiles: tuple[float, float] | None = None,
+    bins: int = BINS,
+) -> Normalization:
+    """:func:`fit_scale` of the maps that `visit` goes through (one pass, or three).
+
+    Each pass is a reduction: every map gives a few numbers (its extremes,
+    a histogram, the values in a few bins), combined here in any order, so
+    that a cluster can visit the maps where they are.
+    """
+    if threshold is not None and percentiles is not None:
+        raise ValueError(
+            "give threshold or percentiles, not both: the threshold scale runs from the "
+            "minimum to the maximum"
+        )
+    if percentiles is None:
+        if threshold is None:
+            spec = Normalization("minmax")
+        else:
+            spec = Normalization("threshold", threshold=check_finite(threshold, "threshold"))
+        parts = list(visit(lambda scores, dtype: (spec._sample(scores), dtype)))
+        if not parts:
+            raise ValueError("maps must hold at least one map, got none")
+        dtype = np.result_type(np.bool_, *(kind for _, kind in parts))
+        return spec._fitted_to_samples([sample for sample, _ in parts], dtype)
+    percentiles = check_percentiles(percentiles)
+    bins = check_positive_int(bins, "bins")
+    scale = _percentile_scale(visit, percentiles, bins)
     if scale is None:
         return Normalization("percentile", 0.0, 0.0, percentiles=percentiles)
     return Normalization("percentile", *scale, percentiles=percentiles)

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from distributed import LocalCluster
 from test_cli_jobs import COMMAND_LINES, ENVIRONMENT, files_in, folders  # noqa: F401
@@ -17,13 +18,15 @@ def address():
         yield cluster.scheduler_address
 
 
-def run_in(folder, arguments):
+def run_in(folder, arguments, output="out"):
+    """Run in `folder` (made here) writing to `output` in it: the written files by name."""
     folder.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "anomaly_viz", *map(str, arguments), "-o", "out"],
+        [sys.executable, "-m", "anomaly_viz", *map(str, arguments), "-o", output],
         capture_output=True, text=True, cwd=folder, check=False, env=ENVIRONMENT,
     )  # fmt: skip
-    return result, files_in(folder / "out")
+    out = folder / output
+    return result, files_in(out) if out.is_dir() else {out.name: out.read_bytes()}
 
 
 @pytest.mark.parametrize("command", sorted(COMMAND_LINES))
@@ -57,3 +60,21 @@ def test_a_scheduler_that_cannot_be_reached_is_one_line(folders):  # noqa: F811
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "tcp://127.0.0.1:9" in lines[0]
     assert "is not a scheduler this run can reach" in lines[0]
+
+
+@pytest.mark.parametrize("how", [[], ["--threshold", "0.4"], ["--percentiles", "5", "95"]], ids=str)
+def test_fit_scale_on_a_cluster_is_the_scale_of_one_process(tmp_path, address, how):
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    rng = np.random.default_rng(3)
+    for index in range(5):
+        scores = rng.normal(size=(20, 30)).astype(rng.choice([np.float32, np.float64]))
+        scores[0, index] = np.nan
+        np.save(maps / f"m{index}.npy", scores)
+    one, one_files = run_in(tmp_path / "one", ["fit-scale", maps, *how], "scale.json")
+    cluster, cluster_files = run_in(
+        tmp_path / "cluster", ["fit-scale", maps, *how, "--scheduler", address], "scale.json"
+    )
+    assert one.returncode == 0, one.stderr
+    assert (cluster.returncode, cluster.stdout, cluster.stderr) == (0, one.stdout, one.stderr)
+    assert cluster_files == one_files

@@ -25,11 +25,12 @@ from ..io import (
     write_text,
 )
 from ..normalization import KINDS, SIGNS, Normalization
+from ..normalization import _work_scores as work_scores
 from ..overlays import default_colormap, overlay
 from ..plot import comparison_figure
 from ..post_process import CLEANINGS, anomaly_map_to_color_map, compute_mask
 from ..regions import Region, measure_regions
-from ..scale import fit_scale, read_scale
+from ..scale import Visit, fit_scale, fit_visited, read_scale
 
 __all__ = [
     "CLEANINGS",
@@ -43,6 +44,7 @@ __all__ = [
     "FileProblem",
     "Normalization",
     "Region",
+    "Visit",
     "__version__",
     "anomaly_map_to_color_map",
     "best_threshold",
@@ -56,6 +58,7 @@ __all__ = [
     "evaluate",
     "existing_file",
     "fit_scale",
+    "fit_visited",
     "measure_regions",
     "overlay",
     "pool_evaluations",
@@ -63,6 +66,7 @@ __all__ = [
     "read_map",
     "read_scale",
     "sample_grid",
+    "work_scores",
     "write_image",
     "write_text",
 ]

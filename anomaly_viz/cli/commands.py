@@ -8,12 +8,13 @@ job and writes its files; :func:`~anomaly_viz.cli.runner.run_jobs` runs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import functools
 import io
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,6 +26,7 @@ from .runner import (
     Batch,
     Job,
     MakeItem,
+    connect,
     map_jobs,
     output_folder,
     pair_jobs,
@@ -420,13 +422,45 @@ def _map_files(args: argparse.Namespace) -> list[Path]:
 
 
 def _fit_scale_item(args: argparse.Namespace, job: Job) -> list[Path]:
-    def maps() -> Iterator[np.ndarray]:
-        return (_read_map(path, args) for path in job.inputs)
-
     percentiles = None if args.percentiles is None else tuple(args.percentiles)
-    spec = library.fit_scale(maps, threshold=args.threshold, percentiles=percentiles)
+    options = {"threshold": args.threshold, "percentiles": percentiles}
+    if args.scheduler is None:
+
+        def maps() -> Iterator[np.ndarray]:
+            return (_read_map(path, args) for path in job.inputs)
+
+        spec = library.fit_scale(maps, **options)
+    else:
+        with contextlib.closing(connect(args.scheduler)) as client:
+            spec = library.fit_visited(_cluster_visit(client, job.inputs, args), **options)
     report([f"{spec.kind} scale of {len(job.inputs)} map(s): {_scale_summary(spec)}"])
     return [library.write_text(job.target, spec.to_json() + "\n", inputs=job.inputs)]
+
+
+def _cluster_visit(client: Any, paths: Sequence[Path], args: argparse.Namespace) -> library.Visit:
+    """A :data:`~anomaly_viz.scale.Visit` of map files by a cluster's workers.
+
+    Each worker reads its maps where they are and sends back only what the
+    pass needs of them (two extremes, a histogram, a few values), combined
+    as they arrive: the scale is one distributed reduction per pass.
+    """
+    from distributed import as_completed
+
+    absolute = [path.absolute() for path in paths]
+
+    def visit(function: Callable[[np.ndarray, np.dtype], Any]) -> Iterator[Any]:
+        def one(path: Path) -> Any:
+            scores = _read_map(path, args)
+            return function(library.work_scores(scores, str(path)).ravel(), scores.dtype)
+
+        futures = client.map(one, absolute, pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.cancel(futures)
+
+    return visit
 
 
 def _scale_summary(spec: library.Normalization) -> str:

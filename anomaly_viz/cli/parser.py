@@ -110,13 +110,14 @@ def _limit_option(parser: argparse._ActionsContainer) -> None:
     )  # fmt: skip
 
 
-def _scheduler_option(group: argparse._ActionsContainer) -> None:
+def _scheduler_option(
+    group: argparse._ActionsContainer, *, what: str = "compute the items"
+) -> None:
     group.add_argument(
         "--scheduler", metavar="ADDRESS",
-        help="with folders, compute the items on the workers of the Dask distributed "
-        "scheduler at ADDRESS (e.g. tcp://10.0.0.5:8786) instead of --jobs; the workers "
-        "must see the same paths and have anomaly_viz installed; outputs, messages and "
-        "exit status are those of one job",
+        help=f"with folders, {what} on the workers of the Dask distributed scheduler at "
+        "ADDRESS (e.g. tcp://10.0.0.5:8786); the workers must see the same paths and have "
+        "anomaly_viz installed; outputs, messages and exit status are those of one process",
     )  # fmt: skip
 
 
@@ -128,7 +129,7 @@ def _folder_options(parser: argparse.ArgumentParser, *, mask: bool = False) -> N
         "at a time in this process; 0: one per usable core); outputs, messages (in input "
         "order) and exit status are those of one job; --debug always runs one job",
     )  # fmt: skip
-    _scheduler_option(group)
+    _scheduler_option(group, what="compute the items (instead of --jobs)")
     lossy = "; jpg is lossy: a JPEG mask is no longer exactly 0 and 255" if mask else ""
     group.add_argument(
         "--format", choices=IMAGE_FORMATS, metavar="{png,jpg}",
@@ -290,6 +291,7 @@ def _add_fit_scale(commands: argparse._SubParsersAction[_Parser], common: _Parse
         help="the scale between these percentiles of all the finite scores (exact; the "
         "maps are read three times)",
     )  # fmt: skip
+    _scheduler_option(fit, what="read the maps and reduce them")
     _map_options(fit)
 
 
