@@ -8,6 +8,8 @@ import pytest
 from distributed import LocalCluster
 from test_cli_jobs import COMMAND_LINES, ENVIRONMENT, files_in, folders  # noqa: F401
 
+import anomaly_viz as av
+
 
 @pytest.fixture(scope="module")
 def address():
@@ -26,6 +28,8 @@ def run_in(folder, arguments, output="out"):
         capture_output=True, text=True, cwd=folder, check=False, env=ENVIRONMENT,
     )  # fmt: skip
     out = folder / output
+    if out.suffix == ".zarr" or not out.exists():
+        return result, {}
     return result, files_in(out) if out.is_dir() else {out.name: out.read_bytes()}
 
 
@@ -78,3 +82,19 @@ def test_fit_scale_on_a_cluster_is_the_scale_of_one_process(tmp_path, address, h
     assert one.returncode == 0, one.stderr
     assert (cluster.returncode, cluster.stdout, cluster.stderr) == (0, one.stdout, one.stderr)
     assert cluster_files == one_files
+
+
+def test_overlay_into_zarr_on_a_cluster(tmp_path, address):
+    import tifffile
+    import zarr
+
+    rng = np.random.default_rng(4)
+    pixels = rng.integers(0, 256, (200, 300, 3), np.uint8)
+    tifffile.imwrite(tmp_path / "slide.tif", pixels, tile=(64, 64))
+    scores = rng.random((20, 30))
+    np.save(tmp_path / "map.npy", scores)
+    arguments = ["overlay", tmp_path / "slide.tif", tmp_path / "map.npy", "--scheduler", address]
+    result, _ = run_in(tmp_path / "run", arguments, "out.zarr")
+    assert (result.returncode, result.stderr) == (0, "")
+    store = zarr.open_group(str(tmp_path / "run" / "out.zarr"), mode="r")
+    np.testing.assert_array_equal(store["0"][:], av.overlay(pixels, scores))

@@ -24,6 +24,7 @@ from ..io import (
     write_image,
     write_text,
 )
+from ..large import read_lazy, write_zarr
 from ..normalization import KINDS, SIGNS, Normalization
 from ..normalization import _work_scores as work_scores
 from ..overlays import default_colormap, overlay
@@ -63,10 +64,12 @@ __all__ = [
     "overlay",
     "pool_evaluations",
     "read_image",
+    "read_lazy",
     "read_map",
     "read_scale",
     "sample_grid",
     "work_scores",
     "write_image",
     "write_text",
+    "write_zarr",
 ]

@@ -342,9 +342,49 @@ def _overlay_item(args: argparse.Namespace, job: Job) -> list[Path]:
 
 
 def overlay(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
-    """``anomaly-viz overlay``: each map laid over its image."""
+    """``anomaly-viz overlay``: each map laid over its image (into a zarr store, lazily)."""
+    if Path(args.output).suffix.lower() == ".zarr":
+        return _zarr_batch(args), functools.partial(_overlay_zarr_item, _with_scale(args))
+    if args.pyramid:
+        raise _option_error(args, "--pyramid", "is for zarr output only (-o NAME.zarr)")
     batch = _image_batch(pair_jobs(args.image, args.map, args.output, _suffix(args)), args)
     return batch, functools.partial(_overlay_item, _with_scale(args))
+
+
+def _zarr_batch(args: argparse.Namespace) -> Batch:
+    """The one job of ``overlay IMAGE MAP -o NAME.zarr`` (files only)."""
+    image, scores = Path(args.image), Path(args.map)
+    if image.is_dir() or scores.is_dir():
+        raise UsageError("-o NAME.zarr takes one IMAGE file and one MAP file, not folders")
+    for option, value in (("--isoline", args.isoline), ("--format", args.format),
+                          ("--quality", args.quality)):  # fmt: skip
+        if value is not None:
+            raise _option_error(args, option, "is not available with zarr output")
+    if args.jobs != 1:
+        raise _option_error(args, "--jobs", "is not used with zarr output (Dask's threads "
+                            "compute the blocks; --scheduler sends them to a cluster)")  # fmt: skip
+    return Batch([Job(image.stem, (image, scores), Path(args.output))], folders=False)
+
+
+def _overlay_zarr_item(args: argparse.Namespace, job: Job) -> list[Path]:
+    """The overlay of a large image, computed block by block into a zarr store.
+
+    The image is read lazily (:func:`anomaly_viz.large.read_lazy`), the map
+    whole (it has the detector's resolution); the blocks are computed by
+    Dask's threads, or by the cluster of --scheduler.
+    """
+    image_path, map_path = job.inputs
+    image = library.read_lazy(image_path.absolute())
+    score_map = _read_map(map_path, args)
+    look = _fitted_look(args, score_map)
+    picture = library.overlay(image, score_map, args.mode, **look)
+    record = _look_record(args, look)
+    with contextlib.ExitStack() as stack:
+        if args.scheduler is not None:
+            stack.enter_context(contextlib.closing(connect(args.scheduler)))
+        library.write_zarr(picture, job.target.absolute(), pyramid=args.pyramid,
+                           attributes=record)  # fmt: skip
+    return [job.target]
 
 
 def _mask_facts(args: argparse.Namespace) -> dict[str, object]:

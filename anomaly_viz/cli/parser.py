@@ -115,13 +115,18 @@ def _scheduler_option(
 ) -> None:
     group.add_argument(
         "--scheduler", metavar="ADDRESS",
-        help=f"with folders, {what} on the workers of the Dask distributed scheduler at "
-        "ADDRESS (e.g. tcp://10.0.0.5:8786); the workers must see the same paths and have "
+        help=f"{what} on the workers of the Dask distributed scheduler at ADDRESS "
+        "(e.g. tcp://10.0.0.5:8786); the workers must see the same paths and have "
         "anomaly_viz installed; outputs, messages and exit status are those of one process",
     )  # fmt: skip
 
 
-def _folder_options(parser: argparse.ArgumentParser, *, mask: bool = False) -> None:
+def _folder_options(
+    parser: argparse.ArgumentParser,
+    *,
+    mask: bool = False,
+    what: str = "with folders, compute the items (instead of --jobs)",
+) -> None:
     group = parser.add_argument_group("folders and output format")
     group.add_argument(
         "-j", "--jobs", type=_jobs, default=1, metavar="N",
@@ -129,7 +134,7 @@ def _folder_options(parser: argparse.ArgumentParser, *, mask: bool = False) -> N
         "at a time in this process; 0: one per usable core); outputs, messages (in input "
         "order) and exit status are those of one job; --debug always runs one job",
     )  # fmt: skip
-    _scheduler_option(group, what="compute the items (instead of --jobs)")
+    _scheduler_option(group, what=what)
     lossy = "; jpg is lossy: a JPEG mask is no longer exactly 0 and 255" if mask else ""
     group.add_argument(
         "--format", choices=IMAGE_FORMATS, metavar="{png,jpg}",
@@ -224,16 +229,26 @@ def _add_demo(commands: argparse._SubParsersAction[_Parser], common: _Parser) ->
 def _add_overlay(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     overlay = commands.add_parser(
         "overlay", parents=[common], help="lay a map over an image",
-        description="Lay MAP over IMAGE (files, or folders matched by name stem).",
+        description="Lay MAP over IMAGE (files, or folders matched by name stem). With -o "
+        "NAME.zarr, an image too large for memory (a tiled TIFF, a zarr store, a .npy file) "
+        "is read and laid over block by block into a zarr store (the dask extra).",
     )  # fmt: skip
     overlay.add_argument("image", metavar="IMAGE")
     overlay.add_argument("map", metavar="MAP")
     overlay.add_argument(
-        "-o", "--output", required=True, help="output image (.png, .jpg), or folder"
-    )
+        "-o", "--output", required=True,
+        help="output image (.png, .jpg), zarr store (.zarr), or folder",
+    )  # fmt: skip
+    overlay.add_argument(
+        "--pyramid", action="store_true",
+        help="with -o NAME.zarr, also write levels halved again and again (for viewers)",
+    )  # fmt: skip
     _look_options(overlay)
     _map_options(overlay)
-    _folder_options(overlay)
+    _folder_options(
+        overlay, what="with folders, compute the items (instead of --jobs), or with -o "
+        "NAME.zarr the blocks,",
+    )  # fmt: skip
 
 
 def _add_mask(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
@@ -291,7 +306,7 @@ def _add_fit_scale(commands: argparse._SubParsersAction[_Parser], common: _Parse
         help="the scale between these percentiles of all the finite scores (exact; the "
         "maps are read three times)",
     )  # fmt: skip
-    _scheduler_option(fit, what="read the maps and reduce them")
+    _scheduler_option(fit, what="with a folder, read the maps and reduce them")
     _map_options(fit)
 
 
