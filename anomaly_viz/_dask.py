@@ -223,6 +223,8 @@ def overlay(
     threshold: float | None,
 ) -> Any:
     """:func:`~anomaly_viz.overlay` of one map over one image, block by block."""
+    from . import _engine
+    from ._engine import pipeline
     from ._validate import as_images
     from .overlays import overlay_at_size
 
@@ -235,7 +237,13 @@ def overlay(
     def block(pixels: np.ndarray, scores: np.ndarray) -> np.ndarray:
         images, _ = as_images(pixels)
         plane = scores[..., 0] if scores.ndim == 3 else scores  # beside a colour axis
-        return overlay_at_size(images[0], plane, fit, table, mode, alpha, gamma, threshold)
+        options = (table, mode, alpha, gamma, threshold)
+        if not _engine.ENABLED:
+            return overlay_at_size(images[0], plane, fit, *options)
+        # the engine's bytes are the reference's for any map, so for this
+        # block's scores at its own size too (tests/test_engine.py)
+        out = np.empty((*plane.shape, 3), np.uint8)
+        return pipeline.overlay_into(out, images[0], plane, fit, *options)
 
     if picture.ndim == 2:
         return da.map_blocks(

@@ -190,10 +190,15 @@ def pyramid_levels(image: Any, *, smallest: int = 512) -> list[Any]:
         raise ValueError(f"smallest must be a whole number of at least 1, got {smallest!r}")
     level = image if type(image).__module__.startswith("dask") else da.from_array(image)
     levels = [level]
-    while max(level.shape[:2]) > smallest and min(level.shape[:2]) >= 2:
+    while _halves(level, smallest):
         level = _halved(level)
         levels.append(level)
     return levels
+
+
+def _halves(level: Any, smallest: int = 512) -> bool:
+    """Whether a pyramid goes on below `level`: its longer side above `smallest`, both >= 2."""
+    return max(level.shape[:2]) > smallest and min(level.shape[:2]) >= 2
 
 
 def _halved(level: Any) -> Any:
@@ -279,15 +284,20 @@ def write_zarr(
         raise ValueError(f"path must name a zarr store ending in .zarr, got {str(path)!r}")
     if target.exists() and not target.is_dir():
         raise FileProblem(target, "exists and is not a zarr store (a folder)")
-    lazy = image if type(image).__module__.startswith("dask") else da.from_array(image)
-    levels = pyramid_levels(lazy) if pyramid else [lazy]
-    temporary = target.parent / f"{TEMPORARY_PREFIX}{uuid.uuid4().hex}{target.name}"
+    level = image if type(image).__module__.startswith("dask") else da.from_array(image)
+    temporary = target.absolute().parent / f"{TEMPORARY_PREFIX}{uuid.uuid4().hex}{target.name}"
     try:
         group = zarr.open_group(str(temporary), mode="w")
         group.attrs["anomaly_viz"] = json.loads(json.dumps(attributes or {}))
-        group.attrs["levels"] = [str(index) for index in range(len(levels))]
-        for index, level in enumerate(levels):
-            da.to_zarr(level, str(temporary), component=str(index), overwrite=True)
+        da.to_zarr(level, str(temporary), component="0", overwrite=True)
+        count = 1
+        # each level from the one just written (read back, a quarter of the work
+        # each time), never by computing the image again
+        while pyramid and _halves(da.from_zarr(str(temporary), component=str(count - 1))):
+            written = da.from_zarr(str(temporary), component=str(count - 1))
+            da.to_zarr(_halved(written), str(temporary), component=str(count), overwrite=True)
+            count += 1
+        group.attrs["levels"] = [str(index) for index in range(count)]
         _replace(temporary, target)
     except OSError as error:
         raise FileProblem(target, f"cannot be written ({error.strerror or error})") from None

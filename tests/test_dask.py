@@ -238,3 +238,15 @@ def test_numpy_input_never_imports_dask():
 def test_regions_of_a_mask_of_another_size_are_refused():
     with pytest.raises(ValueError, match=r"mask and anomaly_map must have the same height"):
         av.measure_regions(da.zeros((4, 4)), da.zeros((4, 5), bool))
+
+
+@pytest.mark.parametrize("mode", ["blend", "alpha"])
+def test_blocks_give_the_reference_bytes_with_the_engine_off(monkeypatch, mode):
+    rng = np.random.default_rng(8)
+    scores, image = rng.random((7, 9)), rng.integers(0, 256, (40, 50, 3), np.uint8)
+    expected = av.overlay(image, scores, mode)  # the engine's bytes
+    monkeypatch.setattr("anomaly_viz._engine.ENABLED", False)
+    reference = av.overlay(image, scores, mode)
+    lazy = av.overlay(da.from_array(image, chunks=(16, 20, 3)), scores, mode)
+    same(lazy, reference)
+    np.testing.assert_array_equal(reference, expected)
