@@ -81,6 +81,10 @@ def overlay(
     resized as scores, then normalised with the statistics of the map as
     given, then coloured.
 
+    On Dask arrays (the image, the map or both; one of each) the result is
+    a lazy Dask array of the same bytes, for any chunking (see
+    :doc:`/large`).
+
     Parameters
     ----------
     image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)

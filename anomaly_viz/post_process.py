@@ -57,6 +57,10 @@ def anomaly_map_to_color_map(
     rule of matplotlib's ``Colormap.__call__``: the result equals
     ``cmap(v, bytes=True)[..., :3]``.
 
+    On a Dask array (one map) the result is a lazy Dask array of the same
+    bytes, for any chunking; the scale is fitted over the whole map when
+    the call is made (see :doc:`/large`).
+
     Parameters
     ----------
     anomaly_map : array_like, shape (H, W) or (N, H, W)
@@ -160,6 +164,9 @@ def superimpose_anomaly_map(
     normalisation range is taken from the map as the model produced it,
     before resizing, so that the colours mean the same scores at any size.
 
+    On Dask arrays (one map, one image) the result is a lazy Dask array of
+    the same bytes, for any chunking (see :doc:`/large`).
+
     Parameters
     ----------
     anomaly_map : array_like, shape (h, w) or (N, h, w)
@@ -246,6 +253,11 @@ def compute_mask(
     an opening only, with a disk of radius `kernel_size`, the image
     mirrored beyond its border (see :func:`anomaly_viz.morphology.open_disk`).
     The keyword-only options go beyond anomalib.
+
+    On a Dask array (one map) the result is a lazy Dask array of the same
+    bytes, for any chunking and every option; Otsu's threshold and the
+    regions that hysteresis, reconstruction or `min_area` keep are computed
+    when the call is made (see :doc:`/large`).
 
     Parameters
     ----------

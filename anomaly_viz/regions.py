@@ -313,6 +313,10 @@ def measure_regions(
 ) -> list[Region] | list[list[Region]]:
     """Where are the defects, how big, how sure: one record per region.
 
+    On Dask arrays (one map and one mask) the regions are labelled across
+    chunks and the same records returned, computed at once (see
+    :doc:`/large`).
+
     Parameters
     ----------
     anomaly_map : array_like, shape (H, W) or (N, H, W)
