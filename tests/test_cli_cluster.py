@@ -15,7 +15,7 @@ import anomaly_viz as av
 def address():
     """A cluster of two thread workers in this process; the command line runs beside it."""
     with LocalCluster(
-        n_workers=2, processes=False, protocol="tcp", dashboard_address=None
+        n_workers=2, processes=False, protocol="tcp", dashboard_address=":0"
     ) as cluster:
         yield cluster.scheduler_address
 

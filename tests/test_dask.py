@@ -207,7 +207,7 @@ def test_a_distributed_cluster_gives_the_same_bytes():
 
     rng = np.random.default_rng(1)
     scores, image = rng.random((9, 11)), rng.integers(0, 256, (30, 40, 3), np.uint8)
-    with LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, processes=False, dashboard_address=":0") as cluster:
         with Client(cluster):
             lazy = av.overlay(da.from_array(image, chunks=(8, 16, 3)), da.from_array(scores, 4))
             same(lazy, av.overlay(image, scores))
