@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _engine
+from . import _dask, _engine
 from ._engine import morphology as _morphology
 from ._validate import as_one_mask, check_connectivity, check_kernel_size, check_non_negative_int
 
@@ -105,6 +105,8 @@ def open_by_reconstruction(
     """
     kernel_size = check_kernel_size(kernel_size)
     connectivity = check_connectivity(connectivity)
+    if _dask.is_dask(mask):
+        return _dask.reconstruct(mask, kernel_size, connectivity)
     binary = as_one_mask(mask)
     if kernel_size <= 1:
         return binary.copy()
@@ -202,6 +204,8 @@ def open_close(mask: ArrayLike, kernel_size: int) -> np.ndarray:
            [0, 0, 0, 0, 0, 0]])
     """
     kernel_size = check_kernel_size(kernel_size)
+    if _dask.is_dask(mask):
+        return _dask.clean(mask, kernel_size, "open_close")
     binary = as_one_mask(mask)
     if kernel_size <= 1:
         return binary.copy()
@@ -310,6 +314,8 @@ def open_disk(mask: ArrayLike, radius: int) -> np.ndarray:
            [0, 0, 0, 0, 0, 0]])
     """
     radius = check_non_negative_int(radius, "radius")
+    if _dask.is_dask(mask):
+        return _dask.clean(mask, radius, "anomalib")
     binary = as_one_mask(mask)
     height, width = binary.shape
     if radius == 0:

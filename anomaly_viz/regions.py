@@ -192,6 +192,8 @@ def remove_small_objects(mask: ArrayLike, min_area: int, *, connectivity: int = 
     """
     min_area = check_non_negative_int(min_area, "min_area")
     connectivity = check_connectivity(connectivity)
+    if _dask.is_dask(mask):
+        return _dask.small_removed(mask, min_area, connectivity)
     masks, is_batch = as_masks(mask)
     out = np.empty(masks.shape, bool)
     for index, binary in enumerate(masks):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _dask
 from ._validate import _as_array, as_one_map, check_connectivity, check_positive_int, check_real
 from .morphology import structure
 
@@ -58,6 +59,8 @@ def threshold_mask(scores: ArrayLike, threshold: float) -> np.ndarray:
            [False, False,  True]])
     """
     threshold = check_real(threshold, "threshold")
+    if _dask.is_dask(scores):
+        return _dask.threshold_mask(scores, threshold)
     return np.greater(_as_array(scores, "scores"), threshold)
 
 
@@ -118,6 +121,8 @@ def threshold_otsu(scores: ArrayLike, nbins: int = 256) -> float:
         raise ValueError(f"nbins must be at least 2 (two classes need two bins), got {bins}")
     if bins > MAX_BINS:
         raise ValueError(f"nbins must be at most {MAX_BINS}, got {bins}")
+    if _dask.is_dask(scores):
+        return _dask.threshold_otsu(scores, bins)
     array = _as_array(scores, "scores")
     finite = array[np.isfinite(array)].astype(np.float64)  # int64 beyond 2**53 rounds here
     if finite.size == 0:
@@ -205,6 +210,8 @@ def apply_hysteresis_threshold(
     if low > high:
         raise ValueError(f"low must not exceed high, got low={low}, high={high}")
     connectivity = check_connectivity(connectivity)
+    if _dask.is_dask(scores):
+        return _dask.hysteresis(scores, low, high, connectivity)
     array = as_one_map(scores, "scores")
     from scipy import ndimage
 

@@ -250,3 +250,50 @@ def test_blocks_give_the_reference_bytes_with_the_engine_off(monkeypatch, mode):
     lazy = av.overlay(da.from_array(image, chunks=(16, 20, 3)), scores, mode)
     same(lazy, reference)
     np.testing.assert_array_equal(reference, expected)
+
+
+# ------------------------------------------------- the mask functions one by one
+
+from anomaly_viz import morphology, regions, thresholds  # noqa: E402
+
+
+@given(data=st.data(), level=st.sampled_from([-0.5, 0.0, 0.5]), nbins=st.sampled_from([2, 256]))
+def test_thresholds_of_any_shape(data, level, nbins):
+    scores = data.draw(score_maps(12))
+    lazy = data.draw(chunked(scores))
+    same(thresholds.threshold_mask(lazy, level), thresholds.threshold_mask(scores, level))
+    if np.isfinite(scores).any():
+        otsu = thresholds.threshold_otsu(lazy, nbins)
+        assert otsu == thresholds.threshold_otsu(scores, nbins)
+        assert type(otsu) is float
+
+
+@given(data=st.data(), low=st.sampled_from([-0.5, 0.25]), connectivity=st.sampled_from([4, 8]))
+def test_hysteresis_across_chunks(data, low, connectivity):
+    scores = data.draw(score_maps(16))
+    lazy = data.draw(chunked(scores))
+    options = {"low": low, "high": 0.5, "connectivity": connectivity}
+    same(thresholds.apply_hysteresis_threshold(lazy, **options),
+         thresholds.apply_hysteresis_threshold(scores, **options))  # fmt: skip
+
+
+@given(
+    data=st.data(),
+    size=st.integers(0, 5),
+    connectivity=st.sampled_from([4, 8]),
+    dtype=st.sampled_from([bool, np.uint8, np.float32]),
+)
+def test_cleanings_of_a_mask_across_chunks(data, size, connectivity, dtype):
+    mask = (data.draw(score_maps(16)) > 0.3).astype(dtype)
+    lazy = data.draw(chunked(mask))
+    same(morphology.open_close(lazy, size), morphology.open_close(mask, size))
+    same(morphology.open_disk(lazy, size), morphology.open_disk(mask, size))
+    same(morphology.open_by_reconstruction(lazy, size, connectivity=connectivity),
+         morphology.open_by_reconstruction(mask, size, connectivity=connectivity))  # fmt: skip
+    same(regions.remove_small_objects(lazy, size, connectivity=connectivity),
+         regions.remove_small_objects(mask, size, connectivity=connectivity))  # fmt: skip
+
+
+def test_a_mask_function_names_a_bad_dask_mask():
+    with pytest.raises(ValueError, match=r"mask must be one 2-D map \(H, W\) on a Dask array"):
+        morphology.open_close(da.zeros((2, 3, 4), bool), 2)

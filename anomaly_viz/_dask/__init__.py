@@ -26,10 +26,32 @@ package never imports it for NumPy input.
 from __future__ import annotations
 
 from .arrays import colours, fitted, overlay, resize
-from .masks import compute_mask
+from .masks import (
+    clean,
+    compute_mask,
+    hysteresis,
+    reconstruct,
+    small_removed,
+    threshold_mask,
+    threshold_otsu,
+)
 from .regions import measure_regions
 
-__all__ = ["colours", "compute_mask", "fitted", "is_dask", "measure_regions", "overlay", "resize"]
+__all__ = [
+    "clean",
+    "colours",
+    "compute_mask",
+    "fitted",
+    "hysteresis",
+    "is_dask",
+    "measure_regions",
+    "overlay",
+    "reconstruct",
+    "resize",
+    "small_removed",
+    "threshold_mask",
+    "threshold_otsu",
+]
 
 
 def is_dask(*values: object) -> bool:

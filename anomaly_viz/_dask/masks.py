@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._base import dask_array, one_map
+from ._base import as_dask, check_real, dask_array, one_map
 from .labels import grow, remove_small
 
 if TYPE_CHECKING:
@@ -101,9 +101,8 @@ def _above(array: dask.array.Array, level: float) -> dask.array.Array:
     """:func:`~anomaly_viz.thresholds.threshold_mask` block by block."""
     from ..thresholds import threshold_mask
 
-    return dask_array().map_blocks(
-        threshold_mask, array, level, dtype=bool, meta=np.empty((0, 0), bool)
-    )
+    meta = np.empty((0,) * array.ndim, bool)
+    return dask_array().map_blocks(threshold_mask, array, level, dtype=bool, meta=meta)
 
 
 def compute_mask(
@@ -143,3 +142,53 @@ def compute_mask(
         dtype=np.uint8,
         meta=np.empty((0, 0), np.uint8),
     )
+
+
+# ------------------------------------------ the mask functions, one by one
+
+
+def threshold_mask(scores: Any, threshold: float) -> Any:
+    """:func:`~anomaly_viz.thresholds.threshold_mask` of Dask scores of any shape."""
+    array = as_dask(scores)
+    check_real(array, "scores")
+    return _above(array, threshold)
+
+
+def threshold_otsu(scores: Any, nbins: int) -> float:
+    """:func:`~anomaly_viz.thresholds.threshold_otsu` of Dask scores, from block histograms."""
+    array = as_dask(scores)
+    check_real(array, "scores")
+    return _otsu(array, nbins)
+
+
+def hysteresis(scores: Any, low: float, high: float, connectivity: int) -> Any:
+    """:func:`~anomaly_viz.thresholds.apply_hysteresis_threshold` of one Dask map."""
+    array = one_map(scores, "scores")
+    return grow(_above(array, high), _above(array, low), connectivity)
+
+
+def _binary(mask: Any) -> dask.array.Array:
+    """One 2-D Dask mask as truth values (non-zero is True)."""
+    return one_map(mask, "mask") != 0
+
+
+def clean(mask: Any, kernel_size: int, cleaning: str) -> Any:
+    """:func:`~anomaly_viz.morphology.open_close` (``"open_close"``) or
+    :func:`~anomaly_viz.morphology.open_disk` (``"anomalib"``) of one Dask mask."""
+    binary = _binary(mask)
+    if kernel_size <= (0 if cleaning == "anomalib" else 1):
+        return binary
+    return _local(binary, kernel_size, cleaning)
+
+
+def reconstruct(mask: Any, kernel_size: int, connectivity: int) -> Any:
+    """:func:`~anomaly_viz.morphology.open_by_reconstruction` of one Dask mask."""
+    binary = _binary(mask)
+    if kernel_size <= 1:
+        return binary
+    return grow(_local(binary, kernel_size, "erode"), binary, connectivity)
+
+
+def small_removed(mask: Any, min_area: int, connectivity: int) -> Any:
+    """:func:`~anomaly_viz.regions.remove_small_objects` of one Dask mask."""
+    return remove_small(_binary(mask), min_area, connectivity)
