@@ -214,19 +214,3 @@ def test_zarr_output_takes_files_not_folders(tmp_path):
     result = run("overlay", "images", "maps", "-o", "o.zarr", cwd=tmp_path)
     assert result.returncode == 2
     assert "-o NAME.zarr takes one IMAGE file and one MAP file, not folders" in result.stderr
-
-
-def test_the_cluster_example_runs_at_a_small_size(tmp_path):
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    script = os.path.join(root, "examples", "plot_cluster_large_image.py")
-    environment = {**ENVIRONMENT, "ANOMALY_VIZ_LARGE_SIDE": "2000"}
-    result = subprocess.run(
-        [sys.executable, script, str(tmp_path)],
-        capture_output=True, text=True, check=False, env=environment, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "2000 x 2000: 3 levels in" in result.stdout
-    assert sorted(path.name for path in (tmp_path / "parts").iterdir()) == [
-        f"part{index}.png" for index in range(6)
-    ]
-    assert (tmp_path / "cluster_large_image.png").stat().st_size > 0

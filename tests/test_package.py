@@ -96,7 +96,8 @@ def test_example_writes_non_blank_pngs(script, tmp_path):
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={**os.environ, "MPLBACKEND": "Agg"},
+        # the cluster example's 40000 x 40000 image at a test's size
+        env={**os.environ, "MPLBACKEND": "Agg", "ANOMALY_VIZ_LARGE_SIDE": "2000"},
         check=False,
     )
     assert result.returncode == 0, result.stderr
