@@ -15,6 +15,7 @@ import numpy as np
 __all__ = [
     "SAMPLE_PHOTO",
     "Sample",
+    "defect_shapes",
     "demo_sample",
     "draw_defects",
     "local_contrast_score",
@@ -107,16 +108,41 @@ def draw_defects(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if image.ndim != 3 or image.shape[0] < 530 or image.shape[1] < 450:
         raise ValueError(f"image must be RGB and at least 530 x 450, got shape {image.shape}")
-    rows, cols = np.indices(image.shape[:2])
-    # Distance to the segment (430, 300)-(520, 360): project, clamp, measure.
-    along = ((rows - 430) * 90 + (cols - 300) * 60) / (90**2 + 60**2)
-    along = np.clip(along, 0, 1)
-    scratch = np.hypot(rows - (430 + 90 * along), cols - (300 + 60 * along)) <= 2.5
-    spot = (rows - 170) ** 2 + (cols - 440) ** 2 <= 9**2
+    scratch, spot = defect_shapes(image.shape[:2])
     out = image.copy()
     out[scratch] = (60, 235, 90)
     out[spot] = (250, 160, 40)
     return out, scratch | spot
+
+
+def defect_shapes(shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The pixels of the two synthetic defects in an image of `shape` (H, W).
+
+    A scratch 5 pixels wide from (row 430, col 300) to (row 520, col 360)
+    (the pixels within 2.5 of the segment: project, clamp, measure) and a
+    spot of radius 9 at (170, 440).
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The image's height and width (at least 530 x 450 to hold both).
+
+    Returns
+    -------
+    scratch, spot : ndarray of bool, shape (H, W)
+
+    Examples
+    --------
+    >>> scratch, spot = defect_shapes((600, 512))
+    >>> int(scratch.sum()), int(spot.sum())
+    (591, 253)
+    """
+    rows, cols = np.indices(shape[:2])
+    along = ((rows - 430) * 90 + (cols - 300) * 60) / (90**2 + 60**2)
+    along = np.clip(along, 0, 1)
+    scratch = np.hypot(rows - (430 + 90 * along), cols - (300 + 60 * along)) <= 2.5
+    spot = (rows - 170) ** 2 + (cols - 440) ** 2 <= 9**2
+    return scratch, spot
 
 
 def local_contrast_score(image: np.ndarray, stride: int = _STRIDE) -> np.ndarray:

@@ -64,20 +64,42 @@ def test_console_script_is_installed():
 # --------------------------------------------------------------------- demo
 
 
-def test_demo_writes_the_main_job(tmp_path):
+def test_demo_writes_a_small_inspection_at_the_photos_size(tmp_path):
     result = run("demo", "-o", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    names = ["image.png", "heatmap.png", "overlay.png", "mask.png", "regions.csv",
-             "regions.json", "figure.png"]  # fmt: skip
+    names = ["reference.png", "image.png", "heatmap.png", "overlay.png", "mask.png",
+             "ground_truth.png", "regions.csv", "regions.json", "figure.png"]  # fmt: skip
     for name in names:
         assert f"wrote {tmp_path / 'out' / name}" in result.stdout
         assert (tmp_path / "out" / name).stat().st_size > 0
+    summary = result.stdout.splitlines()[0]
+    assert summary == (
+        "demo: 2 region(s) above 15; defects hit: 2 of 2 (ranks 1, 2); other regions: 0; "
+        "photo, heatmap, overlay, masks and regions at the photo's 512x600"
+    )
+    for name in names[:6]:
+        assert iio.imread(tmp_path / "out" / name).shape[:2] == (600, 512), name
     mask = iio.imread(tmp_path / "out" / "mask.png")
-    assert set(np.unique(mask)) == {0, 255}
+    truth = iio.imread(tmp_path / "out" / "ground_truth.png")
+    assert set(np.unique(mask)) == set(np.unique(truth)) == {0, 255}
+    assert (mask[truth > 0] == 255).mean() > 0.9  # (the white scratch crosses a white collar)
     regions = json.loads((tmp_path / "out" / "regions.json").read_text())["regions"]
-    assert regions and {"label", "area", "x1", "max_score"} <= set(regions[0])
+    assert len(regions) == 2
+    for region in regions:  # photo coordinates: each box holds defect pixels
+        box = truth[region["y1"] : region["y2"] + 1, region["x1"] : region["x2"] + 1]
+        assert box.any()
     figure = iio.imread(tmp_path / "out" / "figure.png")
     assert figure.shape[1] > figure.shape[0] and np.ptp(figure) > 0
+
+
+def test_the_demos_defects_use_no_colour_of_its_colormap():
+    from anomaly_viz.colormap import lookup_table
+    from anomaly_viz.inspection import SCRATCH_COLOUR, SPOT_COLOUR
+
+    table = lookup_table("jet").astype(int)
+    for colour in (SCRATCH_COLOUR, SPOT_COLOUR):
+        distance = np.abs(table - np.array(colour)).sum(axis=1).min()
+        assert distance > 150, colour
 
 
 # ------------------------------------------------------------------ overlay

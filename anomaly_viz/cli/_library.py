@@ -11,6 +11,7 @@ from ..datasets import demo_sample
 from ..draw import draw_isoline
 from ..evaluation import best_threshold, evaluate, pool_evaluations
 from ..grid import sample_grid
+from ..inspection import inspection_sample
 from ..io import (
     IMAGE_SUFFIXES,
     MAX_PIXELS,
@@ -30,7 +31,7 @@ from ..normalization import _work_scores as work_scores
 from ..overlays import default_colormap, overlay
 from ..plot import comparison_figure
 from ..post_process import CLEANINGS, anomaly_map_to_color_map, compute_mask
-from ..regions import Region, measure_regions
+from ..regions import Region, label_regions, measure_regions
 from ..scale import Visit, fit_scale, fit_visited, read_scale
 
 __all__ = [
@@ -60,6 +61,8 @@ __all__ = [
     "existing_file",
     "fit_scale",
     "fit_visited",
+    "inspection_sample",
+    "label_regions",
     "measure_regions",
     "overlay",
     "pool_evaluations",

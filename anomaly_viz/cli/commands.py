@@ -277,36 +277,75 @@ def _write_picture(
 # must pickle (with the "spawn" start method it is sent, not inherited).
 
 
+#: The demo's threshold and kernel: the inspection's scores are grey levels;
+#: its sensor noise (sigma 3) scores about 5 everywhere, the defects over 100.
+DEMO_THRESHOLD, DEMO_KERNEL = 15.0, 3
+#: Its colour scale: fixed, 0 to four times the threshold, so that every defect
+#: is at the hot end whatever the strongest one scores.
+DEMO_SCALE = (0.0, 60.0)
+
+
+def _demo_summary(sample: Any, mask: np.ndarray, regions: list[library.Region]) -> str:
+    """One line: regions found, the defects they hit (with their ranks), the others."""
+    labels, _ = library.label_regions(mask)
+    rank = {region.label: index + 1 for index, region in enumerate(regions)}
+    hit_ranks = []
+    for defect in sample.defects:
+        found = sorted(rank[label] for label in np.unique(labels[defect]) if label in rank)
+        if found:
+            hit_ranks.append(found[0])
+    others = len(regions) - len(set(hit_ranks))
+    height, width = sample.image.shape[:2]
+    ranks = ", ".join(str(value) for value in hit_ranks) or "none"
+    return (
+        f"demo: {len(regions)} region(s) above {DEMO_THRESHOLD:g}; defects hit: "
+        f"{len(hit_ranks)} of {len(sample.defects)} (ranks {ranks}); other regions: {others}; "
+        f"photo, heatmap, overlay, masks and regions at the photo's {width}x{height}"
+    )
+
+
 def _demo_item(args: argparse.Namespace, job: Job) -> list[Path]:
+    """A small real inspection (golden-template comparison), every file at the photo's size."""
     folder = job.target
-    sample = library.demo_sample()
-    threshold, low = 3.0, 1.5  # see datasets.local_contrast_score for the scale
-    mask = library.compute_mask(sample.anomaly_map, threshold, 0, low_threshold=low, min_area=4)
-    regions = _regions_of(sample.anomaly_map, mask, 8)
+    sample = library.inspection_sample()
+    scores = sample.anomaly_map
+    mask = library.compute_mask(scores, DEMO_THRESHOLD, DEMO_KERNEL)
+    regions = _regions_of(scores, mask, 8)
+    # the alpha mode: the heat's opacity follows the score, so the photo shows
+    # untouched where nothing scores and the defects stand out in full colour
+    spec = library.Normalization("range", *DEMO_SCALE)
     figure = library.comparison_figure(
-        sample.image, sample.anomaly_map, mask=mask, ground_truth=sample.ground_truth
-    )
+        sample.image, scores, mask=mask, ground_truth=sample.ground_truth, mode="alpha",
+        normalization=spec,
+    )  # fmt: skip
     picture = _render(figure, args.dpi, args.max_pixels)
-    heatmap = library.anomaly_map_to_color_map(sample.anomaly_map)
-    overlaid = library.overlay(sample.image, sample.anomaly_map)
-    scale = library.Normalization().fit(sample.anomaly_map).to_dict()
+    heatmap = library.anomaly_map_to_color_map(scores, vmin=DEMO_SCALE[0], vmax=DEMO_SCALE[1])
+    overlaid = library.overlay(sample.image, scores, "alpha", normalization=spec)
+    scale = spec.to_dict()
     record = provenance(
-        args, scale=scale, colormap="jet", threshold=threshold, low_threshold=low, min_area=4
-    )
+        args, method="golden-template comparison", scale=scale, colormap="jet", mode="alpha",
+        threshold=DEMO_THRESHOLD, kernel_size=DEMO_KERNEL,
+    )  # fmt: skip
     text = _png_text(record)
-    return [
-        library.write_image(folder / "image.png", sample.image, text=_png_text(provenance(args))),
+    photo_text = _png_text(provenance(args))
+    truth = sample.ground_truth.astype(np.uint8) * np.uint8(255)
+    written = [
+        library.write_image(folder / "reference.png", sample.reference, text=photo_text),
+        library.write_image(folder / "image.png", sample.image, text=photo_text),
         library.write_image(folder / "heatmap.png", heatmap, text=text),
         library.write_image(folder / "overlay.png", overlaid, text=text),
         library.write_image(folder / "mask.png", mask, text=text),
+        library.write_image(folder / "ground_truth.png", truth, text=photo_text),
         library.write_text(folder / "regions.csv", _regions_text(regions, "csv")),
         library.write_text(folder / "regions.json", _regions_text(regions, "json", record)),
         library.write_image(folder / "figure.png", picture, text=text),
     ]
+    report([_demo_summary(sample, mask, regions)])
+    return written
 
 
 def demo(args: argparse.Namespace) -> tuple[Batch, MakeItem]:
-    """``anomaly-viz demo``: the main job on the sample photo, into one folder."""
+    """``anomaly-viz demo``: a small real inspection of the sample photo, into one folder."""
     _headless()
     batch = Batch([Job("demo", (), output_folder(Path(args.output)))], folders=False)
     return batch, functools.partial(_demo_item, args)

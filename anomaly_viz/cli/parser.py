@@ -215,9 +215,12 @@ def _mask_options(parser: argparse.ArgumentParser, required: bool | None) -> Non
 
 def _add_demo(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     demo = commands.add_parser(
-        "demo", parents=[common], help="the main job on the embedded sample photo",
-        description="Write the heatmap, overlay, mask, regions table and comparison figure of "
-        "a photo from matplotlib's sample data with a synthetic defect.",
+        "demo", parents=[common], help="a small real inspection of the embedded sample photo",
+        description="Compare a photo from matplotlib's sample data, moved, relit, noisy and "
+        "with two painted defects, against its golden template (registration by phase "
+        "correlation, then the smoothed colour difference), and write the template, the "
+        "photo, the heatmap, overlay, mask, ground truth and regions, all at the photo's "
+        "size, and the comparison figure; print a one-line summary.",
     )  # fmt: skip
     demo.add_argument("-o", "--output", default="anomaly-viz-demo", help="output folder")
     demo.add_argument(
