@@ -19,9 +19,10 @@ mode           layer                 ``w_layer``        ``w_image``
                                                         alpha * v``
 =============  ====================  =================  ==================
 
-:data:`MODES` holds this table, and :func:`mode_weights` executes it;
-:func:`weighted_sum` is the sum itself. (The engine,
-:mod:`anomaly_viz._engine.blend`, computes the same bytes in blocks of rows
+:data:`~anomaly_viz.blending.MODES` holds this table, and
+:func:`~anomaly_viz.blending.mode_weights` executes it;
+:func:`~anomaly_viz.blending.weighted_sum` is the sum itself. (The engine,
+``anomaly_viz._engine.blend``, computes the same bytes in blocks of rows
 and with a table of byte pairs.)
 """
 
@@ -120,12 +121,12 @@ def weighted_sum(
 def mode_weights(
     mode: str, values: np.ndarray, colours: np.ndarray | None, alpha: float
 ) -> tuple[np.ndarray | float, np.ndarray | float, np.ndarray | float]:
-    """The layer and the two weights of a mode, for :func:`weighted_sum`.
+    """The layer and the two weights of a mode, for ``weighted_sum``.
 
     Parameters
     ----------
     mode : str
-        One of :data:`MODES`.
+        One of ``MODES``.
     values : ndarray, shape (H, W)
         Normalised scores ``v`` in [0, 1]; NaN counts as 0.
     colours : ndarray, shape (H, W, 3), or None
@@ -171,7 +172,7 @@ def blend(heatmap: ArrayLike, image: ArrayLike, alpha: float = 0.4, gamma: float
         Images of the same height and width (or batches of the same size):
         uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535) or float
         in [0, 1] (scaled by 255); grey, RGB or RGBA (alpha dropped); see
-        :func:`anomaly_viz.superimpose_anomaly_map`.
+        :func:`~anomaly_viz.post_process.superimpose_anomaly_map`.
     alpha : float, default 0.4
         Weight of `heatmap`, in [0, 1]; `image` gets ``1 - alpha``.
     gamma : float, default 0

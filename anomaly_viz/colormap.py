@@ -36,6 +36,7 @@ __all__ = [
 if TYPE_CHECKING:
     from matplotlib.colors import Colormap, ListedColormap
 
+#: A colormap: a name matplotlib or this package knows, or a matplotlib ``Colormap``.
 ColormapLike = Union[str, "Colormap"]
 
 OPENCV_JET = "opencv_jet"

@@ -6,7 +6,7 @@ as everywhere in the package (uint8 in 0-255, uint16 in 0-65535 or float
 in [0, 1]; grey, RGB or RGBA); a float image is scaled by 255 and a uint16
 image by 255 / 65535, and rounded half to even (``np.rint``) where
 nothing is drawn on it. Masks may have any real dtype, non-zero meaning
-True, so the 0/255 masks of :func:`anomaly_viz.compute_mask` work as they
+True, so the 0/255 masks of :func:`~anomaly_viz.post_process.compute_mask` work as they
 are. One mask may go over a batch of images and a batch of masks over one
 image.
 
@@ -244,7 +244,7 @@ def draw_isoline(
 
     The map is first resized, as scores, to the image's size
     (:func:`~anomaly_viz.resize.resize_bilinear`, the rule of
-    :func:`~anomaly_viz.overlay`), so the line lies where an overlay's
+    :func:`~anomaly_viz.overlays.overlay`), so the line lies where an overlay's
     colours pass the level; then :func:`isoline` is painted in `color`.
     White reads on jet and on the perceptually uniform colormaps alike.
 
@@ -305,7 +305,7 @@ def fill_mask(
 
     Inside the mask ``result = clip(rint(alpha * color + (1 - alpha) * image), 0, 255)``,
     computed in float64 over the masked pixels only and rounded half to
-    even as in :func:`anomaly_viz.blend`; outside it the image is unchanged.
+    even as in :func:`~anomaly_viz.blending.blend`; outside it the image is unchanged.
 
     Parameters
     ----------
@@ -437,7 +437,7 @@ def draw_masks(
         As for :func:`fill_mask`.
     prediction : array_like, shape (H, W) or (N, H, W)
         The predicted mask, of any real dtype (non-zero is True), such as
-        the output of :func:`anomaly_viz.compute_mask`.
+        the output of :func:`~anomaly_viz.post_process.compute_mask`.
     ground_truth : array_like, shape (H, W) or (N, H, W), optional
         The true mask; None draws the prediction alone. Batches of
         `image`, `prediction` and `ground_truth` must match in size, or be

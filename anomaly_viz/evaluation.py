@@ -244,7 +244,7 @@ def pixel_metrics(prediction: ArrayLike, ground_truth: ArrayLike) -> PixelMetric
     ----------
     prediction, ground_truth : array_like, shape (H, W)
         Masks of any real dtype, non-zero meaning True (the 0/255 masks of
-        :func:`~anomaly_viz.compute_mask` work as they are).
+        :func:`~anomaly_viz.post_process.compute_mask` work as they are).
 
     Returns
     -------
@@ -361,7 +361,7 @@ def evaluate(
     connectivity: int = 8,
     min_area: int = 0,
 ) -> Evaluation:
-    """Threshold a map into a mask, as :func:`~anomaly_viz.compute_mask`, and score it.
+    """Threshold a map into a mask, as :func:`~anomaly_viz.post_process.compute_mask`, and score it.
 
     The mask is ``compute_mask(anomaly_map, threshold, kernel_size, ...)``
     with the same options; a map of another size than the ground truth is
@@ -375,10 +375,10 @@ def evaluate(
     ground_truth : array_like, shape (H, W)
         The true mask, non-zero meaning a defect.
     threshold : float or "otsu"
-        As in :func:`~anomaly_viz.compute_mask`; ``"otsu"`` is computed
+        As in :func:`~anomaly_viz.post_process.compute_mask`; ``"otsu"`` is computed
         from the map (at the ground truth's size) and recorded.
     kernel_size, low_threshold, cleaning, connectivity, min_area
-        As in :func:`~anomaly_viz.compute_mask`; `connectivity` also makes
+        As in :func:`~anomaly_viz.post_process.compute_mask`; `connectivity` also makes
         the regions that are counted.
 
     Returns
@@ -388,7 +388,7 @@ def evaluate(
     Raises
     ------
     TypeError, ValueError
-        As :func:`~anomaly_viz.compute_mask` and :func:`pixel_metrics`.
+        As :func:`~anomaly_viz.post_process.compute_mask` and :func:`pixel_metrics`.
 
     Examples
     --------
@@ -531,7 +531,7 @@ def best_threshold(
     positives, hence the F1 of every possible threshold at once. The
     reported threshold is the next lower distinct score, so that
     ``score > threshold`` predicts exactly those pixels (compared in the
-    maps' float type, as :func:`~anomaly_viz.compute_mask` compares; maps
+    maps' float type, as :func:`~anomaly_viz.post_process.compute_mask` compares; maps
     of mixed float types are pooled in float64). Of equal F1s, the highest
     threshold wins. NaN scores are never predicted; a map of another size
     than its ground truth is resized to it as scores first.
@@ -613,7 +613,7 @@ def draw_evaluation(
     Parameters
     ----------
     image : array_like, shape (H, W) or (H, W, C)
-        One image, e.g. an overlay (:func:`~anomaly_viz.overlay`).
+        One image, e.g. an overlay (:func:`~anomaly_viz.overlays.overlay`).
     prediction, ground_truth : array_like, shape (H, W)
         Masks at the image's size, non-zero meaning True.
     connectivity : {8, 4}, default 8

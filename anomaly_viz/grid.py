@@ -116,15 +116,15 @@ def sample_grid(
         for ``"minmax"``); a fitted one (e.g. from
         :func:`~anomaly_viz.scale.fit_scale`) is used as it is.
     colormap : str or Colormap, optional
-        As in :func:`~anomaly_viz.overlay` (default jet).
+        As in :func:`~anomaly_viz.overlays.overlay` (default jet).
     mode : str, default "blend"
-        The overlay's mode (:func:`~anomaly_viz.overlay`).
+        The overlay's mode (:func:`~anomaly_viz.overlays.overlay`).
     threshold : float, optional
-        Adds the mask column (:func:`~anomaly_viz.compute_mask` of the map
+        Adds the mask column (:func:`~anomaly_viz.post_process.compute_mask` of the map
         resized to the image, with `kernel_size`) and the verdict to each
         label: ``"name: anomalous 0.93"``.
     kernel_size : int, default 4
-        The mask's cleaning (as in :func:`~anomaly_viz.compute_mask`).
+        The mask's cleaning (as in :func:`~anomaly_viz.post_process.compute_mask`).
     cell_height : int, default 160
         Height of every cell in pixels; the cells' width follows the first
         image's aspect ratio, and other images are fitted inside.
@@ -143,7 +143,7 @@ def sample_grid(
     Raises
     ------
     TypeError, ValueError
-        For inputs :func:`~anomaly_viz.overlay` refuses, lists of different
+        For inputs :func:`~anomaly_viz.overlays.overlay` refuses, lists of different
         lengths or none, a bad name, or a bad `cell_height`.
 
     Examples

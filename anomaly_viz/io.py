@@ -79,6 +79,7 @@ MAX_PIXELS = 89_478_485
 #: hidden name: folder scans skip every name starting with a dot).
 TEMPORARY_PREFIX = ".anomaly-viz-tmp-"
 
+#: A file or folder: a ``str`` or an ``os.PathLike`` (such as ``pathlib.Path``).
 PathLike = str | os.PathLike
 
 _NUMPY_MAGIC = b"\x93NUMPY"

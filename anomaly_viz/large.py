@@ -5,7 +5,7 @@ A whole-slide or wafer image of 10^9 pixels does not fit in memory twice.
 file only when they are computed (a tiled TIFF through tifffile's zarr
 store, a zarr array, a ``.npy`` file mapped into memory); the package's
 functions take that array and return lazy results (see
-:mod:`anomaly_viz._dask`); :func:`write_zarr` computes a result block by
+``anomaly_viz._dask``); :func:`write_zarr` computes a result block by
 block into a chunked, compressed zarr store, with, on request, a pyramid of
 halved levels for viewers that show a large image at any zoom (napari's
 ``add_image`` takes the list of levels as one multiscale image).

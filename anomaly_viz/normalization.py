@@ -27,7 +27,7 @@ float64 otherwise.
 
 This module is the reference: each formula is executed as written here.
 The one fast path, the colour-table indices of the linear kinds, is in
-:mod:`anomaly_viz._engine.normalization` and gives the same bytes.
+``anomaly_viz._engine.normalization`` and gives the same bytes.
 """
 
 from __future__ import annotations
@@ -796,7 +796,7 @@ outlier_perc=None, threshold=None)
         """Colour-table indices, ``quantize(self(scores), levels)``.
 
         For the linear kinds on the score itself, the engine
-        (:func:`anomaly_viz._engine.normalization.linear_indices`, while
+        (``anomaly_viz._engine.normalization.linear_indices``, while
         ``anomaly_viz._engine.ENABLED``) computes the same indices in fewer
         passes.
 

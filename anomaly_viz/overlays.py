@@ -90,7 +90,7 @@ def overlay(
     image : array_like, shape (H, W), (H, W, C) or (N, H, W, C)
         uint8 in 0-255, uint16 in 0-65535 (scaled by 255 / 65535) or float
         in [0, 1] (scaled by 255); grey, RGB or RGBA (alpha dropped); see
-        :func:`anomaly_viz.superimpose_anomaly_map`. The uint16 value
+        :func:`~anomaly_viz.post_process.superimpose_anomaly_map`. The uint16 value
         ``257 * v`` gives the same result as the uint8 value ``v``.
     anomaly_map : array_like, shape (h, w) or (N, h, w)
         Scores of any real dtype; a batch of maps may share one image.
@@ -120,7 +120,7 @@ def overlay(
     ------
     TypeError, ValueError
         For an unknown mode or normalisation, a bad `alpha`, `gamma` or
-        `threshold`, or any input :func:`~anomaly_viz.superimpose_anomaly_map`
+        `threshold`, or any input :func:`~anomaly_viz.post_process.superimpose_anomaly_map`
         refuses; the message names the argument.
 
     Examples
@@ -166,7 +166,7 @@ def overlay_checked(
     For the functions that check the options their own way
     (:func:`~anomaly_viz.post_process.superimpose_anomaly_map`), so that
     nothing is checked twice on one call. A Dask array (image or map) gives a
-    lazy Dask array of the same bytes (:mod:`anomaly_viz._dask`).
+    lazy Dask array of the same bytes (``anomaly_viz._dask``).
     """
     if _dask.is_dask(image, anomaly_map):
         return _dask.overlay(

@@ -325,7 +325,7 @@ def measure_regions(
         Scores of any real dtype.
     mask : array_like, the map's shape
         Truth values (non-zero is True), e.g. from
-        :func:`anomaly_viz.compute_mask`. One mask may serve a batch of
+        :func:`~anomaly_viz.post_process.compute_mask`. One mask may serve a batch of
         maps, and one map a batch of masks.
     connectivity : {8, 4}, default 8
     min_area : int, default 0

@@ -53,6 +53,7 @@ __all__ = ["fit_scale", "fit_visited", "read_scale", "visit_each"]
 #: Bins of the histogram that locates the percentiles (pass 2).
 BINS = 65536
 
+#: Maps to read more than once: a sequence, or a function returning a new iterable.
 Maps = Sequence[ArrayLike] | Callable[[], Iterable[ArrayLike]]
 
 
@@ -295,7 +296,7 @@ def fit_visited(
 
 
 def read_scale(path: PathLike) -> Normalization:
-    """The scale saved as JSON at `path` (:meth:`Normalization.to_json` wrote it).
+    """The scale saved as JSON at `path` (:meth:`~anomaly_viz.normalization.Normalization.to_json` wrote it).
 
     Parameters
     ----------

@@ -157,7 +157,7 @@ def overlay(
     spec: Normalization,
     threshold: float | None,
 ) -> Any:
-    """:func:`~anomaly_viz.overlay` of one map over one image, block by block."""
+    """:func:`~anomaly_viz.overlays.overlay` of one map over one image, block by block."""
     from .. import _engine
     from .._engine import pipeline
     from .._validate import as_images

@@ -1,4 +1,4 @@
-""":func:`~anomaly_viz.compute_mask` block by block: thresholds, map_overlap, labels."""
+""":func:`~anomaly_viz.post_process.compute_mask` block by block: thresholds, map_overlap, labels."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def compute_mask(
     connectivity: int,
     min_area: int,
 ) -> Any:
-    """:func:`~anomaly_viz.compute_mask` of one map, step for step as the NumPy path.
+    """:func:`~anomaly_viz.post_process.compute_mask` of one map, step for step as the NumPy path.
 
     The threshold and the openings and closings are local (``map_blocks``,
     ``map_overlap``); hysteresis, the reconstruction and `min_area` go

@@ -30,11 +30,11 @@ disk, not enough memory), reported as one line on stderr without a
 traceback (``--debug`` shows it); 130 when interrupted by Ctrl-C (SIGINT)
 and 143 when terminated (SIGTERM), after removing the file being written.
 
-The package keeps the parts apart: :mod:`~anomaly_viz.cli.parser` (options
-and sub-commands), :mod:`~anomaly_viz.cli.commands` (what each command
-computes for one item), :mod:`~anomaly_viz.cli.evaluate` (the evaluation
-report), :mod:`~anomaly_viz.cli.grid` (pages of samples) and
-:mod:`~anomaly_viz.cli.runner` (files and folders paired into jobs, the run
+The package keeps the parts apart: ``anomaly_viz.cli.parser`` (options
+and sub-commands), ``anomaly_viz.cli.commands`` (what each command
+computes for one item), ``anomaly_viz.cli.evaluate`` (the evaluation
+report), ``anomaly_viz.cli.grid`` (pages of samples) and
+``anomaly_viz.cli.runner`` (files and folders paired into jobs, the run
 loop and its worker processes, exit statuses and signals).
 """
 
