@@ -296,7 +296,9 @@ def fit_visited(
 
 
 def read_scale(path: PathLike) -> Normalization:
-    """The scale saved as JSON at `path` (:meth:`~anomaly_viz.normalization.Normalization.to_json` wrote it).
+    """The scale saved as JSON at `path`.
+
+    :meth:`~anomaly_viz.normalization.Normalization.to_json` wrote it.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-""":func:`~anomaly_viz.post_process.compute_mask` block by block: thresholds, map_overlap, labels."""
+"""compute_mask and the mask functions block by block: thresholds, map_overlap, labels."""
 
 from __future__ import annotations
 
