@@ -11,7 +11,7 @@ processes (a real cluster is the same code with its scheduler's address):
    (``anomaly-viz overlay --scale --scheduler``).
 2. A synthetic 40000 x 40000 photo (4.8 GB of RGB pixels), generated
    lazily block by block, with a 2500 x 2500 anomaly map laid over it by
-   :func:`anomaly_viz.overlay` on the Dask array and written to a zarr
+   :func:`~anomaly_viz.overlays.overlay` on the Dask array and written to a zarr
    store with a pyramid (:func:`anomaly_viz.large.write_zarr`): no process
    ever holds the image. The figure shows the pyramid's smallest level.
 

@@ -7,7 +7,7 @@ map, at a quarter of the photo's resolution, finds the round one, raises a
 false alarm on the flag and only whispers over the scratch. Thresholded at
 0.4, the mask's regions are drawn in three colour-blind-safe colours: found
 (bluish green), false alarm (vermillion) and missed (sky blue), with the
-threshold's iso-line in white. The figures of :func:`anomaly_viz.evaluate`
+threshold's iso-line in white. The figures of :func:`~anomaly_viz.evaluation.evaluate`
 are printed in the title.
 """
 
