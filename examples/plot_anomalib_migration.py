@@ -36,6 +36,6 @@ for ax, (title, picture) in zip(axes, pictures.items(), strict=True):
     ax.imshow(picture, cmap="gray", extent=(0, 512, 600, 0))
     ax.set_title(title, fontsize=10)
     ax.set_axis_off()
-figure.savefig(out / "anomalib_migration.png", dpi=50)
+figure.savefig(out / "anomalib_migration.png", dpi=100)
 plt.close(figure)
 print(f"wrote {out / 'anomalib_migration.png'}")

@@ -36,6 +36,6 @@ for column, name in enumerate(["normal", "weak", "medium", "strong"]):
     axes[1, column].set_title(f"{name}: vmin=0, vmax=1", fontsize=10)
 for ax in axes.flat:
     ax.set_axis_off()
-figure.savefig(out / "fixed_scale.png", dpi=50)
+figure.savefig(out / "fixed_scale.png", dpi=100)
 plt.close(figure)
 print(f"wrote {out / 'fixed_scale.png'}")

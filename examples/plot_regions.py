@@ -38,7 +38,7 @@ for region, (x1, y1, _, _) in zip(regions, boxes, strict=True):
     ax.text(x1, y1 - 4, f"{region.max_score:.1f}", color="red", fontsize=8)
 ax.set_title(f"{len(regions)} regions, highest score first", fontsize=10)
 ax.set_axis_off()
-figure.savefig(out / "regions.png", dpi=50)
+figure.savefig(out / "regions.png", dpi=100)
 plt.close(figure)
 for region in regions[:3]:
     print(region.label, region.area, region.box, round(region.max_score, 2))

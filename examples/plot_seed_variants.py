@@ -41,6 +41,6 @@ for ax, (title, picture) in zip(axes, panels.items(), strict=True):
     ax.imshow(picture)
     ax.set_title(title, fontsize=10)
     ax.set_axis_off()
-figure.savefig(out / "seed_variants.png", dpi=50)
+figure.savefig(out / "seed_variants.png", dpi=100)
 plt.close(figure)
 print(f"wrote {out / 'seed_variants.png'}")

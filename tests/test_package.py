@@ -124,7 +124,9 @@ def test_pictures_in_the_docs_exist_and_come_from_the_examples():
     sources = " ".join(p.read_text() for p in (ROOT / "examples").glob("plot_*.py"))
     referenced = set()
     for document in [ROOT / "README.rst", *sorted((ROOT / "docs").glob("*.rst"))]:
-        for target in re.findall(r"^\.\. image:: (\S+)", document.read_text(), re.MULTILINE):
+        for target in re.findall(
+            r"^\.\. (?:image|figure):: (\S+)", document.read_text(), re.MULTILINE
+        ):
             path = (document.parent / target).resolve()
             assert path.is_file(), f"{document.name} shows a missing picture {target}"
             referenced.add(path.name)
