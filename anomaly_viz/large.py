@@ -293,9 +293,10 @@ def write_zarr(
         count = 1
         # each level from the one just written (read back, a quarter of the work
         # each time), never by computing the image again
-        while pyramid and _halves(da.from_zarr(str(temporary), component=str(count - 1))):
-            written = da.from_zarr(str(temporary), component=str(count - 1))
+        written = da.from_zarr(str(temporary), component="0")
+        while pyramid and _halves(written):
             da.to_zarr(_halved(written), str(temporary), component=str(count), overwrite=True)
+            written = da.from_zarr(str(temporary), component=str(count))
             count += 1
         group.attrs["levels"] = [str(index) for index in range(count)]
         _replace(temporary, target)

@@ -112,11 +112,22 @@ def open_by_reconstruction(
         return binary.copy()
     from scipy import ndimage
 
-    if _engine.ENABLED:
-        seeds = _morphology.erode(binary, kernel_size)
-    else:
-        seeds = ndimage.binary_erosion(binary, _square(kernel_size, binary.shape), border_value=1)
+    seeds = erode_square(binary, kernel_size)
     return ndimage.binary_propagation(seeds, structure=structure(connectivity), mask=binary)
+
+
+def erode_square(binary: np.ndarray, kernel_size: int) -> np.ndarray:
+    """Erosion of a bool mask with a ``kernel_size`` square, outside the image foreground.
+
+    The seeds of :func:`open_by_reconstruction`: the engine's erosion, or
+    ``scipy.ndimage.binary_erosion(..., border_value=1)`` without it (the
+    same pixels). Not checked: `binary` is a 2-D bool array.
+    """
+    if _engine.ENABLED:
+        return _morphology.erode(binary, kernel_size)
+    from scipy import ndimage
+
+    return ndimage.binary_erosion(binary, _square(kernel_size, binary.shape), border_value=1)
 
 
 def _square(side: int, shape: tuple[int, ...]) -> np.ndarray:

@@ -246,12 +246,8 @@ def fit_scale(
     >>> np.percentile(np.concatenate([m.ravel() for m in maps]), [0, 90])  # the same
     array([0. , 0.6])
     """
-    if threshold is not None and percentiles is not None:
-        raise ValueError(
-            "give threshold or percentiles, not both: the threshold scale runs from the "
-            "minimum to the maximum"
-        )
-    if percentiles is not None and not callable(maps) and iter(maps) is maps:
+    # (both given: fit_visited's error)
+    if threshold is None and percentiles is not None and not callable(maps) and iter(maps) is maps:
         raise TypeError(
             "maps must be a sequence or a function returning a new iterable when percentiles "
             "are given (they are read three times), got an iterator"

@@ -15,9 +15,12 @@ ecosystem's standard means:
   from (the interpolation's halo included), with the reference's own
   formulas;
 - the opening and closing run with ``map_overlap``, deep enough for the
-  whole cleaning (twice the kernel's width), ``boundary="none"``: at the
+  whole cleaning (``2 * kernel_size + 1``), ``boundary="none"``: at the
   image's border a chunk ends where the image ends, so the border is
-  handled exactly as the NumPy path handles it.
+  handled exactly as the NumPy path handles it;
+- hysteresis, reconstruction, ``min_area`` and the region measurements go
+  through the regions labelled across chunks (``labels.py``), the
+  regions kept computed once, when the call is made.
 
 Dask is an optional dependency (``pip install "anomaly_viz[dask]"``); the
 package never imports it for NumPy input.

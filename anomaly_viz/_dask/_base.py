@@ -48,8 +48,10 @@ def one_map(anomaly_map: Any, name: str = "anomaly_map") -> dask.array.Array:
     return array.reshape(shape)
 
 
-def each_block(array: dask.array.Array, function: Any) -> list[Any]:
-    """`function` of every block of `array`, computed."""
+def each_block(function: Any, *arrays: dask.array.Array) -> list[Any]:
+    """`function` of every block of `arrays` (chunked alike), block by block, computed."""
     import dask
 
-    return list(dask.compute(*(dask.delayed(function)(b) for b in array.to_delayed().ravel())))
+    grids = [array.to_delayed().ravel() for array in arrays]
+    tasks = (dask.delayed(function)(*blocks) for blocks in zip(*grids, strict=True))
+    return list(dask.compute(*tasks))

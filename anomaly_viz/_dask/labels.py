@@ -37,7 +37,7 @@ def label_across_chunks(mask: dask.array.Array, connectivity: int) -> tuple[dask
 
     This is ``dask_image.ndmeasure.label``'s method; that function itself
     builds a task graph that grows with the square of the number of chunks
-    (``benchmarks/labels.py`` measures both), which makes a mask of a few
+    (``benchmarks/dask_labels.py`` measures both), which makes a mask of a few
     hundred chunks wait minutes before the first task runs.
     """
     import dask
@@ -116,10 +116,9 @@ def grow(seeds: dask.array.Array, mask: dask.array.Array, connectivity: int) -> 
     pixels is a seed. The same pixels as a propagation, which stops exactly
     at a region's edge.
     """
-    da = dask_array()
     labels, count = label_across_chunks(mask, connectivity)
-    pairs = da.stack([labels, seeds.rechunk(labels.chunks).astype(labels.dtype)])
-    seeded = each_block(pairs.rechunk({0: 2}), lambda pair: np.unique(pair[0][pair[1] != 0]))
+    seeded = each_block(lambda found, seed: np.unique(found[seed]), labels,
+                        seeds.rechunk(labels.chunks))  # fmt: skip
     kept = np.zeros(count + 1, bool)
     kept[np.concatenate(seeded).astype(np.intp)] = True
     kept[0] = False
@@ -130,7 +129,7 @@ def remove_small(mask: dask.array.Array, min_area: int, connectivity: int) -> da
     """:func:`~anomaly_viz.regions.remove_small_objects`: areas summed over the blocks."""
     labels, count = label_across_chunks(mask, connectivity)
     areas = np.sum(
-        each_block(labels, lambda block: np.bincount(block.ravel(), minlength=count + 1)), axis=0
+        each_block(lambda block: np.bincount(block.ravel(), minlength=count + 1), labels), axis=0
     )
     kept = areas >= min_area
     kept[0] = False

@@ -73,9 +73,7 @@ def _local(mask: dask.array.Array, kernel_size: int, cleaning: str) -> dask.arra
     border a block ends where the image ends, so the border rule is the
     NumPy path's.
     """
-    from .. import _engine
-    from .._engine import morphology as _morphology
-    from ..morphology import _square, open_close, open_disk
+    from ..morphology import erode_square, open_close, open_disk
 
     # an opening and a closing reach 2 * kernel_size pixels; one more for room
     array, depth = _with_overlap(mask, 2 * kernel_size + 1)
@@ -85,12 +83,7 @@ def _local(mask: dask.array.Array, kernel_size: int, cleaning: str) -> dask.arra
             return open_close(binary, kernel_size)
         if cleaning == "anomalib":
             return open_disk(binary, kernel_size)
-        if _engine.ENABLED:
-            return _morphology.erode(binary, kernel_size)
-        from scipy import ndimage
-
-        square = _square(kernel_size, binary.shape)
-        return ndimage.binary_erosion(binary, square, border_value=1)
+        return erode_square(binary, kernel_size)
 
     return array.map_overlap(
         block, depth=depth, boundary="none", dtype=bool, meta=np.empty((0, 0), bool)

@@ -10,8 +10,6 @@ from ..normalization import _work_scores
 from ._base import one_map
 from .labels import label_across_chunks
 
-# ----------------------------------------------------------------- regions
-
 
 def measure_regions(anomaly_map: Any, mask: Any, connectivity: int, min_area: int) -> list[Any]:
     """:func:`~anomaly_viz.regions.measure_regions` of one map, labels merged across chunks.
@@ -19,8 +17,9 @@ def measure_regions(anomaly_map: Any, mask: Any, connectivity: int, min_area: in
     The mask is labelled across chunks
     (:func:`~anomaly_viz._dask.labels.label_across_chunks`); then, one band of
     chunk rows at a time from the top, the labels are renumbered in order
-    of first appearance (scipy's raster order) and fed with their scores to the engine's per-region
-    :class:`~anomaly_viz._engine.regions.Tally` in raster order, so that
+    of first appearance (scipy's raster order) and fed with their scores to
+    the engine's per-region :class:`~anomaly_viz._engine.regions.Tally` in
+    raster order, so that
     every sum runs as the NumPy path's does. One computation, the bands a
     chain of tasks: memory is a band of rows and a few numbers per region.
     """
@@ -40,22 +39,22 @@ def measure_regions(anomaly_map: Any, mask: Any, connectivity: int, min_area: in
     labels, count = label_across_chunks(binary, connectivity)
     width = scores.shape[1]
 
-    def begin() -> tuple[Tally, np.ndarray]:
-        return Tally(count, width), np.zeros(count + 1, np.intp)
+    def begin() -> tuple[Tally, np.ndarray, int]:
+        return Tally(count, width), np.zeros(count + 1, np.intp), 0
 
     def band(state: Any, start: int, found: Any, marked: Any, values: Any) -> Any:
-        tally, renumber = state
+        tally, renumber, assigned = state  # assigned: the labels renumbered so far
         local = np.flatnonzero(marked)
         if local.size:
             raw = found.reshape(-1)[local].astype(np.intp)
             seen, first = np.unique(raw, return_index=True)
             fresh = seen[np.argsort(first, kind="stable")]
             fresh = fresh[renumber[fresh] == 0]
-            assigned = int(renumber.max())
             renumber[fresh] = np.arange(assigned + 1, assigned + 1 + fresh.size)
+            assigned += fresh.size
             work = _work_scores(values, "anomaly_map").reshape(-1)[local].astype(np.float64)
             tally.add(local + start * width, renumber[raw], work)
-        return tally, renumber
+        return tally, renumber, assigned
 
     state = dask.delayed(begin)()
     start = 0
@@ -63,5 +62,5 @@ def measure_regions(anomaly_map: Any, mask: Any, connectivity: int, min_area: in
         rows = slice(start, start + height)
         state = dask.delayed(band)(state, start, labels[rows], binary[rows], scores[rows])
         start += height
-    tally, _ = state.compute()
+    tally, _, _ = state.compute()
     return _collect(tally, min_area, True)
